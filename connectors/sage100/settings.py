@@ -1,0 +1,31 @@
+"""Settings of the Sage 100 connector (the `[erp]` section of erpsync.toml)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from erpsync.secrets import SecretRef, require_reference
+
+__all__ = ["Sage100Settings"]
+
+
+class Sage100Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["sage100"] = "sage100"
+    # A SQLAlchemy URL: sqlite:///... (the sandbox), mssql+pyodbc://... (Sage 100 Premium).
+    # Empty means the embedded sandbox company. A SecretRef when it carries a password.
+    url: str = ""
+    # A raw ODBC connection string or DSN name for the ProvideX driver (Sage 100
+    # Standard/Advanced). Always by reference: it holds the Sage password.
+    odbc: SecretRef | None = None
+    company: str = "ABC"
+    # Where the TimeUpdated half of the incremental predicate is evaluated: in SQL (CAST to
+    # a number) or in the client after a date-only SQL filter, for drivers without CAST.
+    # "auto" = sql for SQLAlchemy URLs, client for raw ODBC.
+    time_filter: Literal["auto", "sql", "client"] = "auto"
+    chunk_size: int = Field(20_000, gt=0, le=1_000_000)
+
+    _odbc_by_reference = field_validator("odbc")(require_reference)
