@@ -1,0 +1,129 @@
+"""The `erpsync` command line.
+
+Only argparse and the configuration are imported at start-up; Prefect, pandas and Great
+Expectations load inside the command that needs them, so `erpsync --help` stays fast.
+Every failure an operator can fix ends in one line on stderr naming the setting or the
+record, and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from erpsync.errors import ErpsyncError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="erpsync",
+        description="Keep a Sage 100 ERP and a B2B commerce/CRM platform in step.",
+    )
+    p.add_argument(
+        "--config", help="configuration file (default: $ERPSYNC_CONFIG or ./erpsync.toml)"
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="seed and sync the embedded sandbox, print the figures")
+    demo.add_argument("--json", action="store_true", help="print one JSON object")
+
+    seed = sub.add_parser("seed", help="run the initial seed (all master data + N years)")
+    seed.add_argument(
+        "--years", type=int, default=None, help="years of transactions (default: sync.seed_years)"
+    )
+    seed.add_argument(
+        "--restart", action="store_true", help="start over instead of resuming an interrupted seed"
+    )
+    seed.add_argument("--json", action="store_true")
+
+    sync = sub.add_parser("sync", help="run one incremental sync")
+    sync.add_argument("--dry-run", action="store_true", help="compare only, write nothing")
+    sync.add_argument("--json", action="store_true")
+
+    back = sub.add_parser("backfill", help="re-pull a window of days for some entities")
+    back.add_argument(
+        "--entities", required=True, help="comma-separated, e.g. items,item_locations"
+    )
+    back.add_argument("--start", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    back.add_argument("--end", required=True, type=date.fromisoformat, help="YYYY-MM-DD, inclusive")
+    back.add_argument("--dry-run", action="store_true")
+    back.add_argument("--json", action="store_true")
+
+    hist = sub.add_parser("history", help="recent runs from the run ledger")
+    hist.add_argument("--limit", type=int, default=10)
+    hist.add_argument("--steps", action="store_true", help="show each run's steps")
+    hist.add_argument("--json", action="store_true")
+
+    errs = sub.add_parser("errors", help="records a run could not sync, and open quarantine")
+    errs.add_argument("--run", help="run id (default: the latest run)")
+    errs.add_argument("--json", action="store_true")
+
+    serve = sub.add_parser("serve", help="serve the deployments against a Prefect server")
+    serve.add_argument("--no-schedule", action="store_true", help="register the schedule paused")
+
+    sb = sub.add_parser("sandbox", help="the embedded Sage 100 and platform stand-ins")
+    sbs = sb.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
+    init = sbs.add_parser("init", help="generate the sandbox company database")
+    init.add_argument("--scale", choices=["tiny", "small", "medium", "large"])
+    init.add_argument("--seed", type=int)
+    init.add_argument("--force", action="store_true", help="replace an existing sandbox")
+    sbs.add_parser("serve", help="run the platform sandbox in the foreground")
+    sim = sbs.add_parser("simulate", help="change the sandboxes the way users do")
+    for name, what in (
+        ("items", "edit N items in the ERP"),
+        ("quantities", "change N item/warehouse quantities in the ERP"),
+        ("prices", "change N prices in the ERP"),
+        ("customers-new", "add N customers in the ERP"),
+        ("customers-edited", "edit N customers in the ERP"),
+        ("invoice-orders", "invoice N open orders in the ERP (new invoices, completed orders)"),
+        ("platform-customers", "sign up N customers on the platform (Send to ERP)"),
+        ("platform-contacts", "add N contacts on the platform"),
+        ("platform-ship-tos", "add N ship-to addresses on the platform"),
+        ("platform-customer-edits", "edit N synced customers' custom fields on the platform"),
+        ("platform-orders", "place N web orders on the platform"),
+        ("platform-payments", "take N invoice payments on the platform"),
+        ("invalid", "of each kind of platform record, make N invalid"),
+    ):
+        sim.add_argument(f"--{name}", type=int, default=0, help=what)
+    sim.add_argument("--seed", type=int, default=None, help="random seed (default: random)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except ErpsyncError as exc:
+        print(f"erpsync: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("erpsync: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from erpsync.config import load_settings
+
+    settings = load_settings(args.config)
+    if args.command == "sandbox":
+        from erpsync import commands_sandbox
+
+        return commands_sandbox.run(settings, args)
+    from erpsync import commands
+
+    handler: Any = getattr(commands, args.command)
+    return int(handler(settings, args))
+
+
+def emit(payload: dict[str, Any]) -> None:
+    print(json.dumps(payload, indent=2, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

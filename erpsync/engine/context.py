@@ -1,0 +1,106 @@
+"""What every step of a run shares: settings, both connectors, the state store, the mode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from connectors.sage100.stamps import SageStamp
+
+if TYPE_CHECKING:
+    from connectors.platform.client import PlatformClient
+    from connectors.sage100.boi import SageSession
+    from connectors.sage100.client import Sage100Reader
+    from erpsync.config import Settings
+    from erpsync.state import StateStore
+
+__all__ = ["Mode", "SyncContext"]
+
+Mode = Literal["seed", "incremental", "backfill"]
+
+
+@dataclass
+class SyncContext:
+    settings: Settings
+    erp: Sage100Reader
+    platform: PlatformClient
+    state: StateStore
+    run_id: str
+    mode: Mode
+    dry_run: bool = False
+    # Backfill window: records changed from `window_start` through `window_end` inclusive.
+    window_start: date | None = None
+    window_end: date | None = None
+    # The seed's "years of transactions" parameter (None: sync.seed_years).
+    seed_years: int | None = None
+    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("erpsync.run"))
+    # Per-run memo of small reads several steps share (reference code tables).
+    memo: dict[str, Any] = field(default_factory=dict)
+    # Opens the Sage write path (Business Object Interface) on first use.
+    session_factory: Callable[[], SageSession] | None = None
+    _session: SageSession | None = field(default=None, init=False, repr=False)
+
+    def erp_session(self) -> SageSession:
+        # Whoever asks for the write path is about to write into the ERP: window reads
+        # shared between steps may no longer be what the ERP holds.
+        self.memo.pop("shared_window", None)
+        if self._session is None:
+            if self.session_factory is None:
+                from erpsync.errors import ConfigError
+
+                raise ConfigError("no Sage 100 write path is configured for this run")
+            self._session = self.session_factory()
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    # --- what computed mapping fields may read (erpsync.mappings.core.MapContext) ----------
+    @property
+    def default_location(self) -> str:
+        return self.settings.sync.default_location
+
+    @property
+    def default_customer_type(self) -> str:
+        return self.settings.sync.default_customer_type
+
+    @property
+    def default_ship_via(self) -> str:
+        return self.settings.sync.default_ship_via
+
+    # --- read windows ----------------------------------------------------------------------
+    def erp_window(self, entity: str) -> tuple[SageStamp | None, SageStamp | None]:
+        """(changed_since, changed_before) for an ERP read of this entity in this run.
+
+        Seed: everything. Incremental: from the watermark minus the overlap window (all on
+        the first run). Backfill: the requested days, without touching the watermark.
+        """
+        if self.mode == "backfill":
+            start = SageStamp(self.window_start, 0.0) if self.window_start else None
+            end = SageStamp(self.window_end + timedelta(days=1), 0.0) if self.window_end else None
+            return start, end
+        if self.mode == "seed":
+            return None, None
+        mark = self.state.get_watermark(entity, "download")
+        if mark is None:
+            return None, None
+        return SageStamp.parse(mark).minus(self.settings.sync.overlap_seconds), None
+
+    @property
+    def history_start(self) -> date:
+        """First day of the transactions a full read brings (the seed's N years)."""
+        today = date.today()
+        years = self.settings.sync.seed_years if self.seed_years is None else self.seed_years
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    @property
+    def advances_watermarks(self) -> bool:
+        return self.mode != "backfill" and not self.dry_run

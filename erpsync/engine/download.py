@@ -1,0 +1,293 @@
+"""The ERP -> platform pipeline every download step runs.
+
+    read changed rows (chunks) -> enrich -> check + map -> encode -> hash -> compare with
+    the linkage -> write the changed ones (full batches) -> link -> advance the watermark
+
+Which rows are read:
+  * the entity's own table, changed at or after the watermark minus the overlap window
+    (everything on a seed or a first run, the requested days on a backfill);
+  * parents of rows changed in "trigger" tables: a tax schedule whose detail lines changed,
+    the item/locations of an item whose price or cost changed (child tables with their own
+    stamps);
+  * records whose download failed on an earlier run and were not retried in this one
+    (seed 003, step 22).
+Only records whose encoded payload differs from the last one written are sent, so a run
+over unchanged data writes nothing. The watermark moves to the newest stamp read, and only
+after every batch of the step has been acknowledged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from connectors.sage100.stamps import SageStamp
+from connectors.sage100.tables import table as sage_table
+from erpsync.engine.boundary import Boundary, SharedWindow
+from erpsync.engine.children import Children, attach_children
+from erpsync.engine.context import SyncContext
+from erpsync.engine.payload import Payloads, digest, platform_payloads
+from erpsync.engine.steps import step as step_spec
+from erpsync.engine.writer import PlatformWriter
+from erpsync.mappings.core import EntityMapping, encode_records, split_erp_key
+from erpsync.state.models import RecordError, StepOutcome
+
+__all__ = ["DownloadSpec", "Trigger", "run_download"]
+
+Enrich = Callable[[SyncContext, pd.DataFrame], pd.DataFrame]
+RowFilter = Callable[[SyncContext, pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A stamped child table whose changes mean the parent record must be sent again.
+
+    `parent_key` names, in the child table, the columns holding the parent's key (a
+    prefix of the parent's key columns, same names).
+    """
+
+    table: str
+    parent_key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DownloadSpec:
+    step: int
+    mapping: EntityMapping
+    triggers: tuple[Trigger, ...] = ()
+    enrich: Enrich | None = None
+    where: RowFilter | None = None
+    extra_columns: tuple[str, ...] = field(default=())
+    # Section of [directions] that governs this entity (two-way entities only).
+    direction: str | None = None
+    # Documents: child rows sent inline (lines, payments).
+    children: tuple[Children, ...] = ()
+    # Transactions: the date column that bounds a full read to the last N years.
+    history_date: str | None = None
+    # Linkage and watermark name when two steps feed one platform resource differently
+    # (sales orders and their life-cycle status); default: the platform resource.
+    link_as: str | None = None
+
+    @property
+    def entity(self) -> str:
+        return self.link_as or self.mapping.entity
+
+    def matrix(self, ctx: SyncContext) -> tuple[list[str], bool, bool]:
+        """(fields the platform owns on existing records, ERP may create, ERP may update)."""
+        if self.direction is None:
+            return [], True, True
+        rule = getattr(ctx.settings.directions, self.direction)
+        owned = [f for f in rule.platform_fields if not rule.erp_updates(f)]
+        return owned, "erp" in rule.create, "erp" in rule.update
+
+
+class _Run:
+    """State of one download step while it runs."""
+
+    def __init__(self, ctx: SyncContext, spec: DownloadSpec) -> None:
+        self.ctx = ctx
+        self.spec = spec
+        self.mapping = spec.mapping
+        self.entity = spec.entity
+        info = step_spec(spec.step)
+        self.outcome = StepOutcome(spec.step, info.name, info.entity, info.direction)
+        self.newest: SageStamp | None = None
+        self.boundary = Boundary(
+            ctx.state.get_frontier(self.entity, "download") if ctx.mode == "incremental" else None,
+            ctx.settings.sync.overlap_seconds,
+        )
+        self.seen: set[str] = set()
+        self.track_seen = False
+        self.linked = ctx.state.has_links(self.entity)
+        self.writer: PlatformWriter | None = None
+        if not ctx.dry_run:
+            self.writer = PlatformWriter(
+                ctx.platform,
+                ctx.state,
+                entity=self.entity,
+                resource=self.mapping.entity,
+                step=spec.step,
+                run_id=ctx.run_id,
+                max_batch=ctx.settings.platform.max_batch,
+            )
+
+    @property
+    def columns(self) -> list[str]:
+        cols = list(self.mapping.source_columns) + list(self.spec.extra_columns)
+        if sage_table(self.mapping.table).stamped:
+            cols += ["DateUpdated", "TimeUpdated"]
+        return list(dict.fromkeys(cols))
+
+    # --- sources ---------------------------------------------------------------------------
+    def frames(self) -> Iterator[pd.DataFrame]:
+        erp = self.ctx.erp
+        table = self.mapping.table
+        since, before = self.ctx.erp_window(self.entity)
+        spec = sage_table(table)
+        if since is None and before is None:
+            at_least = None
+            if self.spec.history_date:
+                at_least = {self.spec.history_date: self.ctx.history_start}
+            for frame in erp.read(table, self.columns, at_least=at_least):
+                if spec.stamped:
+                    self._note_stamps(frame)
+                    self.boundary.note(table, frame, spec.primary_key)
+                yield frame
+            return
+        self.track_seen = True
+        if self.ctx.mode == "incremental":  # seed 003 step 22: failed downloads first
+            failed = self.ctx.state.failed_downloads(self.entity, self.ctx.run_id)
+            width = len(self.mapping.key)
+            yield from self._by_keys(self.mapping.key, {split_erp_key(k, width) for k in failed})
+        window = self._window_reader()
+        if spec.stamped:
+            for frame in window(table, self.columns, since, before):
+                self._note_stamps(frame)
+                yield self.boundary.fresh(table, frame, spec.primary_key)
+        for trig in self.spec.triggers:
+            keys: set[tuple[str, ...]] = set()
+            child_key = sage_table(trig.table).primary_key
+            cols = list(dict.fromkeys([*child_key, *trig.parent_key, "DateUpdated", "TimeUpdated"]))
+            for child in window(trig.table, cols, since, before):
+                self._note_stamps(child)
+                child = self.boundary.fresh(trig.table, child, child_key)
+                keys.update(child[list(trig.parent_key)].itertuples(index=False, name=None))
+            yield from self._by_keys(trig.parent_key, keys)
+
+    def _window_reader(self) -> Callable[..., Iterator[pd.DataFrame]]:
+        """Window reads go through the run's shared reads (one query per table and run);
+        a backfill's window is its own."""
+        if self.ctx.mode != "incremental":
+            return lambda table, cols, since, before: self.ctx.erp.read(
+                table, cols, changed_since=since, changed_before=before
+            )
+        shared = self.ctx.memo.setdefault("shared_window", SharedWindow(self.ctx.erp))
+        return shared.read
+
+    def _by_keys(
+        self, key_cols: tuple[str, ...], keys: set[tuple[str, ...]]
+    ) -> Iterator[pd.DataFrame]:
+        if not keys:
+            return
+        yield from self.ctx.erp.read_keys(self.mapping.table, self.columns, key_cols, sorted(keys))
+
+    def _note_stamps(self, frame: pd.DataFrame) -> None:
+        from connectors.sage100 import max_stamp
+
+        newest = max_stamp(frame)
+        if newest is not None and (self.newest is None or newest > self.newest):
+            self.newest = newest
+
+    # --- one chunk -------------------------------------------------------------------------
+    def process(self, frame: pd.DataFrame) -> None:
+        ctx, out = self.ctx, self.outcome
+        if self.spec.where is not None and not frame.empty:
+            frame = frame.loc[self.spec.where(ctx, frame).to_numpy(dtype=bool)]
+        if self.track_seen and not frame.empty:  # a row reached twice (own change + trigger)
+            seen_keys = self.mapping.erp_keys(frame)
+            fresh = ~seen_keys.isin(self.seen)
+            self.seen.update(seen_keys[fresh])
+            frame = frame.loc[fresh.to_numpy(dtype=bool)]
+        if frame.empty:
+            return
+        out.read += len(frame)
+        if self.spec.enrich is not None:
+            frame = self.spec.enrich(ctx, frame)
+        mapped = self.mapping.apply(frame, ctx)
+        if mapped.rejects:
+            out.failed += len({k for k, _, _ in mapped.rejects})
+            ctx.state.record_errors(
+                ctx.run_id,
+                [
+                    RecordError(self.spec.step, self.entity, key, column, reason)
+                    for key, column, reason in mapped.rejects
+                ],
+            )
+        keys = mapped.keys.tolist()
+        previous = ctx.state.download_links(self.entity, keys) if self.linked else {}
+        existing = np.fromiter((k in previous for k in keys), dtype=bool, count=len(keys))
+        if self.spec.children:
+            payloads = self._documents(frame.iloc[mapped.kept], mapped.records, keys)
+        else:
+            owned, may_create, may_update = self.spec.matrix(ctx)
+            payloads = platform_payloads(
+                mapped.records,
+                existing,
+                owned_by_platform=owned,
+                create=may_create,
+                update=may_update,
+            )
+        changed = [
+            i
+            for i, (k, h) in enumerate(zip(keys, payloads.compare, strict=True))
+            if not payloads.skip[i] and previous.get(k) != h
+        ]
+        out.changed += len(changed)
+        out.unchanged += len(keys) - len(changed)
+        if self.writer is not None and changed:
+            self.writer.add(
+                [keys[i] for i in changed],
+                [payloads.send[i] for i in changed],
+                [payloads.compare[i] for i in changed],
+            )
+
+    def _documents(self, headers: pd.DataFrame, records: pd.DataFrame, keys: list[str]) -> Payloads:
+        """Headers with their child rows inline; a document with a bad child is held back."""
+        docs = attach_children(self.ctx, headers, encode_records(records), self.spec.children)
+        skip = np.zeros(len(keys), dtype=bool)
+        if docs.held_back:
+            skip[list(docs.held_back)] = True
+            self.outcome.failed += len(docs.held_back)
+            self.ctx.state.record_errors(
+                self.ctx.run_id,
+                [
+                    RecordError(self.spec.step, self.entity, keys[pos], None, why)
+                    for pos, why in docs.held_back.items()
+                ],
+            )
+        return Payloads(docs.encoded, [digest(line) for line in docs.encoded], skip)
+
+    def finish(self) -> StepOutcome:
+        out = self.outcome
+        if self.writer is not None:
+            totals = self.writer.close()
+            out.written = totals.written
+            # Written as the platform counts: a record we thought changed may already have
+            # been there (a run that died before linking it); it is now linked.
+            out.unchanged += totals.unchanged
+            out.failed += totals.failed
+            self.ctx.state.record_errors(self.ctx.run_id, totals.errors)
+        if self.ctx.advances_watermarks and self.newest is not None:
+            current = self.ctx.state.get_watermark(self.entity, "download")
+            if current is None or self.newest >= SageStamp.parse(current):
+                self.ctx.state.set_watermark(
+                    self.entity,
+                    "download",
+                    str(self.newest),
+                    self.ctx.run_id,
+                    frontier=self.boundary.frontier(),
+                )
+        return out
+
+
+def run_download(ctx: SyncContext, spec: DownloadSpec) -> StepOutcome:
+    started = time.perf_counter()
+    run = _Run(ctx, spec)
+    try:
+        for frame in run.frames():
+            run.process(frame)
+    except BaseException:
+        if run.writer is not None:
+            # Let batches already handed over finish and be linked; the original failure
+            # is the one to report.
+            with contextlib.suppress(Exception):
+                run.writer.close()
+        raise
+    outcome = run.finish()
+    outcome.seconds = time.perf_counter() - started
+    return outcome
