@@ -1,0 +1,251 @@
+"""Steps 13-19: platform sign-ups into Sage, ERP edits down, gates, status, exactly once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from pydantic import SecretStr
+
+from connectors.platform.client import PlatformClient
+from erpsync.state import StateStore
+from flows import incremental_sync, initial_seed
+from sandbox.platform import issue_token
+from sandbox.platform.simulate import simulate_platform
+from sandbox.sage100 import simulate_erp
+from tests.flows.conftest import Project
+from tests.flows.helpers import by_step, erp_count, run_flow
+
+
+def _user(project: Project) -> SecretStr:
+    return SecretStr(issue_token(project.settings.sandbox_platform_path, "web-user", role="user"))
+
+
+def _platform(project: Project, token: SecretStr | None = None) -> PlatformClient:
+    return PlatformClient(project.platform_url, token or SecretStr(project.token))
+
+
+def _record(project: Project, resource: str, pid: int) -> dict[str, Any]:
+    with _platform(project) as client:
+        found = client.get(resource, pid)
+    assert found is not None
+    return found
+
+
+def _customer(project: Project, customer_no: str) -> dict[str, Any]:
+    with _platform(project) as client:
+        for page in client.iter_changed("customers"):
+            for rec in page:
+                if rec.get("customer_no") == customer_no:
+                    return rec
+    raise AssertionError(f"customer {customer_no} is not on the platform")
+
+
+_ERP_OWNED = {
+    "phone": "TelephoneNo",
+    "address2": "AddressLine2",
+    "credit_limit": "CreditLimit",
+    "credit_hold": "CreditHold",
+    "ship_via": "ShipMethod",
+    "terms_code": "TermsCode",
+}
+
+
+def _fields(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: rec.get(k) for k in _ERP_OWNED}
+
+
+def _erp_customer(project: Project, customer_no: str) -> dict[str, Any]:
+    division, number = customer_no.split("-")
+    (row,) = _erp_rows(
+        project,
+        "SELECT " + ", ".join(_ERP_OWNED.values()) + " FROM AR_Customer "
+        "WHERE ARDivisionNo = :d AND CustomerNo = :n",
+        d=division,
+        n=number,
+    )
+    values = dict(zip(_ERP_OWNED, row, strict=True))
+    values["credit_hold"] = values["credit_hold"] == "Y"
+    values["credit_limit"] = float(values["credit_limit"] or 0)
+    return {k: (None if v == "" else v) for k, v in values.items()}
+
+
+def _erp_rows(project: Project, sql: str, **params: Any) -> list[Any]:
+    engine = sa.create_engine(project.settings.erp_url)
+    with engine.connect() as conn:
+        rows = list(conn.execute(sa.text(sql), params))
+    engine.dispose()
+    return rows
+
+
+def test_platform_sign_ups_reach_the_erp_and_bad_ones_are_quarantined(project: Project) -> None:
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    customers_before = erp_count(settings, "AR_Customer")
+    changes = simulate_platform(
+        project.platform_url, _user(project), customers=10, contacts=10, ship_tos=10,
+        invalid=2, seed=11,
+    )  # fmt: skip
+    erp = simulate_erp(settings.erp_url, customers_edited=6, seed=5)
+    edited = [f"{d}-{n}" for d, n in erp.changed["AR_Customer"]]
+    before = {no: _customer(project, no) for no in edited}
+
+    run = by_step(run_flow(incremental_sync, settings))
+    assert (run[13].written, run[13].quarantined) == (8, 2)
+    assert erp_count(settings, "AR_Customer") == customers_before + 8
+    # The ERP's own edits come down (all but edits of custom fields, which the platform
+    # owns); the customers the engine just wrote into the ERP do not echo back.
+    after = {no: _customer(project, no) for no in edited}
+    changed = [no for no in edited if _fields(before[no]) != _fields(after[no])]
+    assert run[16].written == len(changed) > 0
+    for no in edited:
+        assert after[no]["custom_fields"] == before[no]["custom_fields"]
+        assert _fields(after[no]) == _erp_customer(project, no)
+    assert (run[15].written, run[15].quarantined) == (8, 2)
+    assert (run[14].written, run[14].quarantined) == (8, 2)
+
+    for pid in changes.valid["customers"]:
+        rec = _record(project, "customers", pid)
+        assert rec["erp_status"] == "synced" and not rec.get("erp_error")
+        division, number = rec["customer_no"].split("-")
+        (row,) = _erp_rows(
+            project,
+            "SELECT CustomerName, UDF_PLATFORM_ID FROM AR_Customer "
+            "WHERE ARDivisionNo = :d AND CustomerNo = :n",
+            d=division,
+            n=number,
+        )
+        assert row.CustomerName == rec["name"] and str(pid) == row.UDF_PLATFORM_ID
+    for pid, defect in changes.invalid["customers"]:
+        rec = _record(project, "customers", pid)
+        assert rec["erp_status"] == "error", defect
+        assert rec["erp_error"]
+
+    store = StateStore(settings.state_url)
+    open_entries = store.open_quarantine()
+    store.close()
+    quarantined = {(q["entity"], q["record_key"]) for q in open_entries}
+    expected = {(e, str(pid)) for e, bad in changes.invalid.items() for pid, _ in bad}
+    assert quarantined == expected
+    assert all(q["failures"] for q in open_entries)
+
+    again = run_flow(incremental_sync, settings)
+    assert sum(s.written for s in again.steps) == 0, [s.as_json() for s in again.steps]
+
+
+def test_a_corrected_record_is_picked_up_again(project: Project) -> None:
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    user = _user(project)
+    changes = simulate_platform(project.platform_url, user, customers=5, invalid=1, seed=3)
+    run_flow(incremental_sync, settings)
+    ((pid, defect),) = changes.invalid["customers"]
+    assert defect == "name_too_long"
+    with _platform(project, user) as client:
+        client.upsert("customers", [{"id": pid, "name": "Fixed Name Supply"}])
+    assert _record(project, "customers", pid)["erp_status"] == "updatesmade"
+    run = by_step(run_flow(incremental_sync, settings))
+    assert run[13].written == 1 and run[13].quarantined == 0
+    rec = _record(project, "customers", pid)
+    assert rec["erp_status"] == "synced" and rec["customer_no"]
+    store = StateStore(settings.state_url)
+    assert not [q for q in store.open_quarantine() if q["record_key"] == str(pid)]
+    store.close()
+
+
+def test_a_mostly_bad_batch_fails_the_step_and_writes_nothing(project: Project) -> None:
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    before = erp_count(settings, "AR_Customer")
+    simulate_platform(project.platform_url, _user(project), customers=5, invalid=3, seed=8)
+    summary = run_flow(incremental_sync, settings)
+    run = by_step(summary)
+    assert summary.state == "FAILED"
+    assert run[13].state == "FAILED" and "data-quality gate" in (run[13].message or "")
+    assert erp_count(settings, "AR_Customer") == before
+    assert run[14].state == "SKIPPED" and run[16].state == "SKIPPED"
+    assert run[12].state == "COMPLETED"
+
+
+def test_a_create_that_reached_the_erp_before_a_crash_is_not_repeated(project: Project) -> None:
+    """The run died after Sage accepted the customer and before anything else was recorded:
+    the ERP has the record (with the platform id), the platform and the state do not."""
+    from sandbox.sage100.boi import open_session
+
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    changes = simulate_platform(project.platform_url, _user(project), customers=1, seed=4)
+    (pid,) = changes.valid["customers"]
+    rec = _record(project, "customers", pid)
+    session = open_session(settings.erp_url)
+    bus: Any = session.new_object("AR_Customer_bus")
+    number = bus.get_next_customer_no("00")
+    bus.set_key_value("ARDivisionNo$", "00")
+    bus.set_key_value("CustomerNo$", number)
+    assert bus.set_key() == 2
+    bus.set_value("CustomerName$", rec["name"])
+    bus.set_value("UDF_PLATFORM_ID$", str(pid))
+    assert bus.write() == 1, bus.last_error_message
+    session.close()
+    before = erp_count(settings, "AR_Customer")
+
+    run_flow(incremental_sync, settings)
+    assert erp_count(settings, "AR_Customer") == before
+    back = _record(project, "customers", pid)
+    assert back["customer_no"] == f"00-{number}" and back["erp_status"] == "synced"
+
+
+@pytest.mark.parametrize("master", ["erp", "platform"])
+def test_both_sides_changed_the_master_wins_and_the_conflict_is_recorded(
+    project: Project, master: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERPSYNC_DIRECTIONS__CONTACTS__MASTER", master)
+    settings = project.reload()
+    run_flow(initial_seed, settings)
+    with _platform(project) as client:
+        contact = next(r for page in client.iter_changed("contacts") for r in page)
+    division, number = contact["customer_no"].split("-")
+    engine = sa.create_engine(settings.erp_url)
+    from datetime import datetime
+
+    from connectors.sage100.stamps import format_sage_time
+
+    now = datetime.now()
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "UPDATE AR_CustomerContact SET ContactTitle = 'Erp Title', DateUpdated = :d, "
+                "TimeUpdated = :t WHERE ARDivisionNo = :div AND CustomerNo = :no "
+                "AND ContactCode = :code"
+            ),
+            {"d": now.date(), "t": format_sage_time(now), "div": division, "no": number,
+             "code": contact["contact_code"]},
+        )  # fmt: skip
+    engine.dispose()
+    with _platform(project, _user(project)) as client:
+        client.upsert("contacts", [{"id": contact["id"], "title": "Web Title"}])
+
+    summary = run_flow(incremental_sync, settings)
+    title = _record(project, "contacts", contact["id"])["title"]
+    (erp_title,) = _erp_rows(
+        project,
+        "SELECT ContactTitle FROM AR_CustomerContact WHERE ARDivisionNo = :d AND "
+        "CustomerNo = :n AND ContactCode = :c",
+        d=division,
+        n=number,
+        c=contact["contact_code"],
+    )
+    expected = "Erp Title" if master == "erp" else "Web Title"
+    assert title == expected and erp_title[0] == expected
+    engine = sa.create_engine(settings.state_url)
+    with engine.connect() as conn:
+        winners = (
+            conn.execute(
+                sa.text("SELECT winner FROM run_conflict WHERE run_id = :r"), {"r": summary.run_id}
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert winners == [master]
