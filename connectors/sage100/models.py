@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,13 +51,8 @@ def build_frame(
     values = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     data: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
-    for name, column_values in zip(columns, values, strict=True):
+    for name, raw in zip(columns, values, strict=True):
         kind = spec.column(name).kind
-        raw: Sequence[Any] = column_values
-        if kind not in ("dec", "date"):
-            # Sage pads fixed-width strings. Stripped on the Python values before pandas
-            # sees them: several times cheaper than .str.rstrip() or SQL RTRIM.
-            raw = [v.rstrip() if v.__class__ is str else v for v in column_values]
         series = pd.Series(raw, dtype=None if raw else object)
         if kind == "dec":
             data[name], bad[name] = _floats(series)
@@ -84,7 +78,8 @@ def _is_text(series: pd.Series) -> bool:
 
 def _trimmed(series: pd.Series, raw: Sequence[object]) -> pd.Series:
     if _is_text(series):
-        return series  # stripped before it became a Series
+        # Sage pads fixed-width strings; Arrow's kernel strips a million values in ~20 ms.
+        return series.str.rstrip()
     if series.empty or series.isna().all():
         return series
     # Numbers or mixed objects from an unusual driver: as text (12, not 12.0), NULL missing.
