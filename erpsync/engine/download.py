@@ -19,9 +19,11 @@ after every batch of the step has been acknowledged.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,8 @@ from erpsync.mappings.core import EntityMapping, encode_records, split_erp_key
 from erpsync.state.models import RecordError, StepOutcome
 
 __all__ = ["DownloadSpec", "Trigger", "run_download"]
+
+log = logging.getLogger("erpsync.download")
 
 Enrich = Callable[[SyncContext, pd.DataFrame], pd.DataFrame]
 RowFilter = Callable[[SyncContext, pd.DataFrame], pd.Series]
@@ -97,6 +101,11 @@ class _Run:
         info = step_spec(spec.step)
         self.outcome = StepOutcome(spec.step, info.name, info.entity, info.direction)
         self.newest: SageStamp | None = None
+        # Sage stamps come from the clock of the workstation that saved the record. One
+        # set ahead would carry the watermark past changes saved later on other machines,
+        # so the watermark never passes the moment this step began to read; rows stamped
+        # later are read again (and, unchanged, not written) until the clock catches up.
+        self.read_started = SageStamp.from_datetime(datetime.now())
         self.boundary = Boundary(
             ctx.state.get_frontier(self.entity, "download") if ctx.mode == "incremental" else None,
             ctx.settings.sync.overlap_seconds,
@@ -263,12 +272,23 @@ class _Run:
             out.failed += totals.failed
             self.ctx.state.record_errors(self.ctx.run_id, totals.errors)
         if self.ctx.advances_watermarks and self.newest is not None:
+            newest = self.newest
+            if newest > self.read_started:
+                log.warning(
+                    "%s: rows stamped %s, after this run began reading (%s): a workstation"
+                    " clock is ahead; the watermark stays at %s",
+                    self.mapping.table,
+                    newest,
+                    self.read_started,
+                    self.read_started,
+                )
+                newest = self.read_started
             current = self.ctx.state.get_watermark(self.entity, "download")
-            if current is None or self.newest >= SageStamp.parse(current):
+            if current is None or newest >= SageStamp.parse(current):
                 self.ctx.state.set_watermark(
                     self.entity,
                     "download",
-                    str(self.newest),
+                    str(newest),
                     self.ctx.run_id,
                     frontier=self.boundary.frontier(),
                 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -122,6 +122,38 @@ def test_an_item_price_change_reaches_every_location_of_the_item(project: Projec
     run = by_step(run_flow(incremental_sync, settings))
     assert run[10].written == 0  # the item record itself carries no price
     assert run[11].written == locations
+
+
+def _restamp_item(settings: object, item: str, when: datetime) -> None:
+    erp_execute(
+        settings,  # type: ignore[arg-type]
+        "UPDATE CI_Item SET ItemCodeDesc = ItemCodeDesc || '.', "
+        "DateUpdated = :d, TimeUpdated = :t WHERE ItemCode = :item",
+        d=when.date(),
+        t=format_sage_time(when),
+        item=item,
+    )
+
+
+def test_a_workstation_clock_ahead_does_not_hide_later_changes(project: Project) -> None:
+    """Sage stamps a record with the saving workstation's clock. A record saved on a
+    machine a day ahead must not carry the watermark past edits saved afterwards."""
+    import sqlalchemy as sa
+
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    engine = sa.create_engine(settings.erp_url)
+    with engine.connect() as conn:
+        first, second = conn.execute(
+            sa.text("SELECT ItemCode FROM CI_Item ORDER BY ItemCode LIMIT 2")
+        ).scalars()
+    engine.dispose()
+    _restamp_item(settings, first, datetime.now() + timedelta(days=1))
+    assert by_step(run_flow(incremental_sync, settings))[10].written == 1
+
+    _restamp_item(settings, second, datetime.now())
+    run = by_step(run_flow(incremental_sync, settings))
+    assert run[10].written == 1  # without the cap the watermark sat a day ahead: 0
 
 
 def test_a_failed_step_skips_only_its_dependents(project: Project) -> None:
