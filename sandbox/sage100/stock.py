@@ -39,6 +39,7 @@ def item_warehouses(
     avg = np.round(parts.cost[item] * rng.uniform(0.97, 1.03, n), 2)
     reorder = np.round(on_hand * rng.uniform(0.2, 0.5, n))
     created = np.maximum(parts.created[item] + rng.integers(0, 30, n) * DAY, parts.created[item])
+    created = np.minimum(created, as_of)  # an item new this month is stocked by now, not later
     days_ago = rng.exponential(20, n).astype(np.int64)
     recent = as_of.astype("datetime64[D]") - days_ago * DAY + business_seconds(rng, n) * SECOND
     recent = np.minimum(recent, as_of)
