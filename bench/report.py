@@ -234,12 +234,15 @@ def table(figures: dict[str, Any]) -> str:
         lines.append(
             f"Incremental, {run['scale']}: {run['changed_records']} changed ERP records ->"
             f" {run['written_platform']} written; process {_n(run['process_seconds'])} s,"
-            f" flow {_n(run['flow_seconds'])} s, {run['erp_queries']} ERP queries,"
+            f" flow {_n(run['flow_seconds'])} s (samples"
+            f" {', '.join(_n(x) for x in run['samples_process_seconds'])} s),"
+            f" {run['erp_queries']} ERP queries,"
             f" {sum(run['platform_calls'].values())} platform calls;"
             f" {_n(run['seconds_after_seed'], 0)} s after the seed"
         )
     lines.append(
-        f"  ratio {inc['top']['scale']} ÷ {inc['base']['scale']}: process"
+        f"  median of {inc['rounds']} runs per scale; ratio {inc['top']['scale']} ÷"
+        f" {inc['base']['scale']}: process"
         f" {_n(inc['ratio_process'], 3)}, flow {_n(inc['ratio_flow'], 3)}"
     )
     q = figures["no_change"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import statistics
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Options:
     changes: int = 50  # items and quantities each: 50 + 50 = 100 changed records
     gate_rows: tuple[int, ...] = (10_000, 100_000)
     help_samples: int = 5
+    incremental_rounds: int = 3  # per scale; the ratio compares medians
     profile: bool = False  # cProfile the main seed and incremental run into `out`
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr))
 
@@ -180,24 +182,47 @@ def _incrementals(
     seeds: dict[str, Any],
     profile: Path | None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(incremental figures, no-change figures)."""
+    """(incremental figures, no-change figures).
+
+    A run of 100 records lasts seconds, most of them process start-up, so one sample is
+    at the mercy of the machine's other work: each scale runs `incremental_rounds` times
+    and the ratio compares medians. Every sample is kept in the figures.
+    """
     ended = {scale: seed["finished_at"] for scale, seed in seeds.items()}
+    n = opts.incremental_rounds
     if base == opts.scale:
-        first, second, quiet = incremental(
-            spaces[base], opts.changes, opts.seed, 2, profile, True, ended[base]
+        *runs, quiet = incremental(
+            spaces[base], opts.changes, opts.seed, 2 * n, profile, True, ended[base]
         )
+        base_runs, top_runs = runs[:n], runs[n:]
     else:
-        (first,) = incremental(spaces[base], opts.changes, opts.seed, 1, None, False, ended[base])
-        second, quiet = incremental(
-            spaces[opts.scale], opts.changes, opts.seed, 1, profile, True, ended[opts.scale]
+        base_runs = incremental(spaces[base], opts.changes, opts.seed, n, None, False, ended[base])
+        *top_runs, quiet = incremental(
+            spaces[opts.scale], opts.changes, opts.seed, n, profile, True, ended[opts.scale]
         )
+    first, second = _median_run(base_runs), _median_run(top_runs)
     figures = {
         "base": first,
         "top": second,
+        "rounds": n,
         "ratio_process": second["process_seconds"] / first["process_seconds"],
-        "ratio_flow": second["flow_seconds"] / first["flow_seconds"],
+        "ratio_flow": _median(top_runs, "flow_seconds") / _median(base_runs, "flow_seconds"),
     }
     return figures, quiet
+
+
+def _median(runs: list[dict[str, Any]], figure: str) -> float:
+    return float(statistics.median(r[figure] for r in runs))
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time, with every sample's times beside it."""
+    middle = sorted(runs, key=lambda r: r["process_seconds"])[len(runs) // 2]
+    return {
+        **middle,
+        "samples_process_seconds": [r["process_seconds"] for r in runs],
+        "samples_flow_seconds": [r["flow_seconds"] for r in runs],
+    }
 
 
 def notes(figures: dict[str, Any]) -> list[str]:

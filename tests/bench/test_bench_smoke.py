@@ -116,6 +116,11 @@ def test_every_figure_is_a_number(tiny_run: tuple[dict[str, Any], str]) -> None:
     assert figures["scale"] == "tiny"
     for path in FIGURES:
         assert _is_number(_at(figures, path)), path
+    inc = figures["incremental"]
+    for which in ("base", "top"):
+        samples = inc[which]["samples_process_seconds"]
+        assert len(samples) == inc["rounds"] == 3 and all(map(_is_number, samples))
+        assert inc[which]["process_seconds"] == sorted(samples)[1], "the median run is shown"
     seed = _at(figures, ("seeds", "tiny"))
     for path in SEED_FIGURES:
         assert _is_number(_at(seed, path)), ("seeds", "tiny", *path)
