@@ -138,6 +138,7 @@ INVOICES = DownloadSpec(
         ),
     ),
     history_date="InvoiceDate",
+    full_read_order="KCUSTOMER",
     extra_columns=("InvoiceType",),
 )
 

@@ -193,12 +193,21 @@ class Sage100Reader:
         equals: Mapping[str, object] | None = None,
         at_least: Mapping[str, object] | None = None,
         chunk_size: int | None = None,
+        key_order: str | None = None,
     ) -> Iterator[pd.DataFrame]:
         """Stream `table` in frames of at most `chunk_size` rows. changed_since is inclusive,
         changed_before exclusive; both need a stamped table. `at_least` keeps rows whose
-        column is >= the value (e.g. InvoiceDate for the last N years of history)."""
+        column is >= the value (e.g. InvoiceDate for the last N years of history).
+        `key_order` names one of the table's Sage keys ("KCUSTOMER"): rows come in that
+        key's order, which every Sage driver serves from the key's index."""
         spec = _table(table)
         wanted = _columns(spec, columns)
+        order: tuple[str, ...] = ()
+        if key_order is not None:
+            if key_order not in spec.keys:
+                known = ", ".join(sorted(spec.keys)) or "none"
+                raise ValueError(f"{table} has no key {key_order!r} (keys: {known})")
+            order = spec.keys[key_order]
         window = changed_since is not None or changed_before is not None
         if window and not spec.stamped:
             raise ValueError(
@@ -220,7 +229,7 @@ class Sage100Reader:
             params.append(
                 sa.bindparam(f"ge{i}", _bind_value(spec, name, value), type_=_bind_type(spec, name))
             )
-        stmt = self._select(spec, selected, where, params)
+        stmt = self._select(spec, selected, where, params, order)
 
         def frames() -> Iterator[pd.DataFrame]:
             for frame in self._stream(spec, selected, stmt, size):
@@ -285,11 +294,14 @@ class Sage100Reader:
         columns: Sequence[str],
         where: Sequence[str],
         params: list[sa.BindParameter[object]],
+        order: Sequence[str] = (),
     ) -> sa.TextClause:
         names = ", ".join(self._quote(c) for c in columns)
         sql = f"SELECT {names} FROM {self._quote(spec.name)}"  # noqa: S608 - catalogue names
         if where:
             sql += " WHERE " + " AND ".join(where)
+        if order:
+            sql += " ORDER BY " + ", ".join(self._quote(c) for c in order)
         return sa.text(sql).bindparams(*params)
 
     def _window(

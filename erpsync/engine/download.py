@@ -73,6 +73,11 @@ class DownloadSpec:
     children: tuple[Children, ...] = ()
     # Transactions: the date column that bounds a full read to the last N years.
     history_date: str | None = None
+    # The Sage key whose order a full read follows. Children read by a chunk's headers
+    # whose own key does not start with the header's (payments are keyed by customer)
+    # then cost what the chunk holds; in primary-key order every chunk would span every
+    # customer and read all their payments again: quadratic in the company's size.
+    full_read_order: str | None = None
     # Linkage and watermark name when two steps feed one platform resource differently
     # (sales orders and their life-cycle status); default: the platform resource.
     link_as: str | None = None
@@ -142,7 +147,8 @@ class _Run:
             at_least = None
             if self.spec.history_date:
                 at_least = {self.spec.history_date: self.ctx.history_start}
-            for frame in erp.read(table, self.columns, at_least=at_least):
+            order = self.spec.full_read_order
+            for frame in erp.read(table, self.columns, at_least=at_least, key_order=order):
                 if spec.stamped:
                     self._note_stamps(frame)
                     self.boundary.note(table, frame, spec.primary_key)

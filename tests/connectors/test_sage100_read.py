@@ -243,3 +243,38 @@ def test_at_least_keeps_rows_from_a_date_on(company: Company) -> None:
     )
     got = pd.concat(frames)
     assert sorted(got["InvoiceDate"]) == ["2023-01-01", "2025-06-01"]
+
+
+def test_key_order_reads_in_a_sage_key_order(company: Company) -> None:
+    """The seed reads invoices by customer so that each chunk's payments (keyed by
+    customer) are read once, not once per chunk."""
+    company.create("AR_InvoiceHistoryHeader")
+    customers = ["0000300", "0000100", "0000200", "0000100", "0000300", "0000200"]
+    company.insert(
+        "AR_InvoiceHistoryHeader",
+        [
+            {
+                "InvoiceNo": f"{n:07d}",
+                "HeaderSeqNo": "000000",
+                "ARDivisionNo": "00",
+                "CustomerNo": c,
+                "InvoiceDate": date(2025, 1, 1),
+            }
+            for n, c in enumerate(customers)
+        ],
+    )
+    reader = company.reader(chunk_size=4)
+    cols = ["InvoiceNo", "CustomerNo"]
+    frames = list(reader.read("AR_InvoiceHistoryHeader", cols, key_order="KCUSTOMER"))
+    got = pd.concat(frames)
+    assert [len(f) for f in frames] == [4, 2]
+    assert list(zip(got["CustomerNo"], got["InvoiceNo"], strict=True)) == [
+        ("0000100", "0000001"),
+        ("0000100", "0000003"),
+        ("0000200", "0000002"),
+        ("0000200", "0000005"),
+        ("0000300", "0000000"),
+        ("0000300", "0000004"),
+    ]
+    with pytest.raises(ValueError, match=r"no key .KNOPE.*KCUSTOMER"):
+        list(reader.read("AR_InvoiceHistoryHeader", cols, key_order="KNOPE"))
