@@ -100,18 +100,31 @@ def open_balance(name: str, ref: ReferenceCodes) -> Derived:
     return Derived(name, ("customer_no", "InvoiceNo"), compute)
 
 
-def applied_to_invoice(name: str) -> Derived:
+def applied_to_invoice(name: str, ref: ReferenceCodes) -> Derived:
     """What this batch applies to the invoice up to and including this payment.
 
     Two payments of 60 against a balance of 100 each fit alone; together they do not, and the
-    second is the one that overdraws it.
+    second is the one that overdraws it. A payment that overdraws is quarantined, so it
+    applies nothing: a good payment behind a bad one to the same invoice still goes in.
     """
+    balances = ref.open_balances()
 
     def compute(frame: pd.DataFrame) -> pd.Series:
         # Amounts that are not positive apply nothing (and fail a check of their own).
         amounts = pd.to_numeric(frame["AmountPosted"], errors="coerce").clip(lower=0)
         keys = _invoice_keys(frame)
-        running = amounts.groupby(keys, dropna=True).cumsum()
-        return running.reindex(frame.index).round(6).astype(float)
+        applied: dict[str, float] = {}
+        out: list[float] = []
+        # In batch order, one invoice at a time: whether a payment fits depends on the
+        # ones before it that did. Payment batches are small; this is not a hot loop.
+        for key, amount in zip(keys.tolist(), amounts.tolist(), strict=True):
+            if key is None or amount != amount:  # no invoice, or no amount (NaN)
+                out.append(float("nan"))
+                continue
+            total = round(applied.get(key, 0.0) + amount, 6)
+            if total <= balances.get(key, float("inf")):
+                applied[key] = total
+            out.append(total)
+        return pd.Series(out, index=frame.index, dtype=float)
 
     return Derived(name, ("customer_no", "InvoiceNo", "AmountPosted"), compute)

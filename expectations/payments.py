@@ -79,7 +79,7 @@ def payment_suite(ref: ReferenceCodes) -> Suite:
     derived = (
         customer_invoice(_CUSTOMER_INVOICE),
         open_balance(_OPEN_BALANCE, ref),
-        applied_to_invoice(_APPLIED),
+        applied_to_invoice(_APPLIED, ref),
         date_derived(_TRANSACTION_DAY, "TransactionDate"),
     )
     return Suite("ar_cash_receipt_upload", "record_key", checks, entity="payments", derived=derived)

@@ -110,3 +110,25 @@ def test_large_reference_sets_are_looked_up_outside_gx(result: GateResult) -> No
 def test_the_pandas_fallback_agrees(result: GateResult) -> None:
     again = validate(payment_suite(REF), _batch(), max_share=1.0, index_limit=0)
     assert again.failures == result.failures
+
+
+def test_a_payment_behind_an_overdrawing_one_still_fits() -> None:
+    """Seen with `erpsync sandbox simulate`: a bad payment of 1112.32 to an invoice with
+    112.32 open was counted against the good payment of 112.32 behind it, and both were
+    quarantined. A quarantined payment applies nothing."""
+    batch = pd.DataFrame(
+        [
+            payment("overdraws_alone", InvoiceNo="0100003", AmountPosted=1000.0),
+            payment("first_fits", InvoiceNo="0100003", AmountPosted=70.0),
+            payment("overdraws_with_first", InvoiceNo="0100003", AmountPosted=40.0),
+            payment("fits_the_rest", InvoiceNo="0100003", AmountPosted=30.0),
+        ]
+    )
+    result = validate(payment_suite(REF), batch, max_share=1.0)
+    assert result.passed_keys == {"first_fits", "fits_the_rest"}
+    assert result.quarantined_keys == {"overdraws_alone", "overdraws_with_first"}
+    message = failure(result, "overdraws_with_first", "amount_posted_within_open_balance").message
+    assert message == (
+        "AmountPosted 40 brings this batch's payments to invoice '0100003' to "
+        "110, more than its open balance 100"
+    )
