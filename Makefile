@@ -22,6 +22,7 @@ demo: $(STAMP)  ## create the small sandbox, seed it, run one incremental sync
 	$(BIN)/erpsync demo
 
 test: $(STAMP)  ## the whole suite: unit, connectors against the sandboxes, flows
+	@mkdir -p $(PREFECT_HOME)  # Prefect warns at import when its home cannot be created
 	$(BIN)/pytest
 
 lint: $(STAMP)
