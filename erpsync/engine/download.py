@@ -11,6 +11,10 @@ Which rows are read:
     stamps);
   * records whose download failed on an earlier run and were not retried in this one
     (seed 003, step 22).
+Transactions keep the seed's horizon on incremental runs too: a document dated before the
+last N years that the platform never received is not sent because someone touched it
+(otherwise what the platform holds would depend on when runs happened to fall); one the
+platform already has is kept current however old it grows.
 Only records whose encoded payload differs from the last one written are sent, so a run
 over unchanged data writes nothing. The watermark moves to the newest stamp read, and only
 after every batch of the step has been acknowledged.
@@ -118,6 +122,10 @@ class _Run:
         self.seen: set[str] = set()
         self.track_seen = False
         self.linked = ctx.state.has_links(self.entity)
+        # Seeds read the horizon in SQL; a backfill's window is what ops asked for.
+        self.horizon: pd.Timestamp | None = None
+        if spec.history_date and ctx.mode == "incremental":
+            self.horizon = pd.Timestamp(ctx.history_start)
         self.writer: PlatformWriter | None = None
         if not ctx.dry_run:
             self.writer = PlatformWriter(
@@ -133,6 +141,8 @@ class _Run:
     @property
     def columns(self) -> list[str]:
         cols = list(self.mapping.source_columns) + list(self.spec.extra_columns)
+        if self.spec.history_date:
+            cols.append(self.spec.history_date)
         if sage_table(self.mapping.table).stamped:
             cols += ["DateUpdated", "TimeUpdated"]
         return list(dict.fromkeys(cols))
@@ -208,6 +218,8 @@ class _Run:
             fresh = ~seen_keys.isin(self.seen)
             self.seen.update(seen_keys[fresh])
             frame = frame.loc[fresh.to_numpy(dtype=bool)]
+        if self.horizon is not None and not frame.empty:
+            frame = self._within_history(frame)
         if frame.empty:
             return
         out.read += len(frame)
@@ -250,6 +262,27 @@ class _Run:
                 [payloads.send[i] for i in changed],
                 [payloads.compare[i] for i in changed],
             )
+
+    def _within_history(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drops documents dated before the horizon that the platform does not have."""
+        assert self.horizon is not None and self.spec.history_date is not None
+        # A date the driver returns unparsed stays in: better sent than silently lost.
+        dated = pd.to_datetime(frame[self.spec.history_date], errors="coerce", format="ISO8601")
+        old = (dated < self.horizon).to_numpy(dtype=bool)
+        if not old.any():
+            return frame
+        keys = self.mapping.erp_keys(frame.loc[old])
+        linked = self.ctx.state.download_links(self.entity, keys.tolist()) if self.linked else {}
+        drop = old.copy()
+        drop[old] = ~keys.isin(list(linked)).to_numpy(dtype=bool)
+        if drop.any():
+            log.info(
+                "%s: %d record(s) dated before %s changed but were never sent; not sent now",
+                self.mapping.table,
+                int(drop.sum()),
+                self.horizon.date(),
+            )
+        return frame.loc[~drop]
 
     def _documents(self, headers: pd.DataFrame, records: pd.DataFrame, keys: list[str]) -> Payloads:
         """Headers with their child rows inline; a document with a bad child is held back."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -156,3 +156,50 @@ def test_the_seed_brings_only_the_years_asked_for(project: Project) -> None:
         settings, "AR_InvoiceHistoryHeader", f"WHERE InvoiceDate >= '{since}'"
     )
     assert run[20].written < erp_count(settings, "AR_InvoiceHistoryHeader")
+
+
+def test_incremental_runs_keep_the_seeds_horizon(project: Project) -> None:
+    """An invoice older than the history the platform keeps, touched in Sage after the seed,
+    is not sent (seen on the large sandbox: the overlap window brought 8 such invoices, so
+    what the platform held depended on when runs fell); one the platform has stays current."""
+    from connectors.sage100 import format_sage_time
+
+    config = project.root / "erpsync.toml"
+    config.write_text(config.read_text().replace("[sync]\n", "[sync]\nseed_years = 1\n"))
+    settings = project.reload()
+    run_flow(initial_seed, settings)
+    today = date.today()
+    since = today.replace(year=today.year - 1)
+    engine = sa.create_engine(settings.erp_url)
+    pick = "SELECT InvoiceNo, HeaderSeqNo FROM AR_InvoiceHistoryHeader WHERE InvoiceDate {} :d"
+    with engine.connect() as conn:
+        never_sent = conn.execute(sa.text(pick.format("<")), {"d": since}).first()
+        on_platform = conn.execute(sa.text(pick.format(">=")), {"d": since}).first()
+    assert never_sent is not None and on_platform is not None
+    older = since.replace(day=1).replace(year=since.year - 1)
+    stamp = {"day": today, "time": format_sage_time(datetime.now())}
+    touch = (
+        "UPDATE AR_InvoiceHistoryHeader SET InvoiceDate = :date, DateUpdated = :day,"
+        " TimeUpdated = :time WHERE InvoiceNo = :no AND HeaderSeqNo = :seq"
+    )
+    with engine.begin() as conn:
+        for (no, seq), new_date in ((never_sent, older), (on_platform, older)):
+            conn.execute(sa.text(touch), {**stamp, "date": new_date, "no": no, "seq": seq})
+    engine.dispose()
+
+    run = by_step(run_flow(incremental_sync, settings))
+    assert run[20].written == 1
+    state = sa.create_engine(settings.state_url)
+    with state.connect() as conn:
+        linked = dict(
+            conn.execute(
+                sa.text("SELECT erp_key, platform_id FROM linkage WHERE entity = 'invoices'"
+                        " AND erp_key IN (:old, :kept)"),
+                {"old": f"{never_sent[0]}|{never_sent[1]}",
+                 "kept": f"{on_platform[0]}|{on_platform[1]}"},
+            ).all()
+        )  # fmt: skip
+    state.dispose()
+    assert list(linked) == [f"{on_platform[0]}|{on_platform[1]}"]
+    (pid,) = linked.values()
+    assert _get(project, "invoices", int(pid))["invoice_date"] == older.isoformat()
