@@ -7,6 +7,7 @@ no internet and ops do not want telemetry), erpsync's loggers captured in run lo
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -26,6 +27,9 @@ def prepare_prefect_env(settings: Settings) -> None:
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "erpsync")
+    # Prefect gives its extra loggers handlers but no level: left at the root's WARNING,
+    # the engine's INFO lines (records held back, and why) never reached the run log.
+    logging.getLogger("erpsync").setLevel(logging.INFO)
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     # A temporary server may need a while on a busy two-core machine.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -158,7 +159,9 @@ def test_the_seed_brings_only_the_years_asked_for(project: Project) -> None:
     assert run[20].written < erp_count(settings, "AR_InvoiceHistoryHeader")
 
 
-def test_incremental_runs_keep_the_seeds_horizon(project: Project) -> None:
+def test_incremental_runs_keep_the_seeds_horizon(
+    project: Project, caplog: pytest.LogCaptureFixture
+) -> None:
     """An invoice older than the history the platform keeps, touched in Sage after the seed,
     is not sent (seen on the large sandbox: the overlap window brought 8 such invoices, so
     what the platform held depended on when runs fell); one the platform has stays current."""
@@ -187,8 +190,10 @@ def test_incremental_runs_keep_the_seeds_horizon(project: Project) -> None:
             conn.execute(sa.text(touch), {**stamp, "date": new_date, "no": no, "seq": seq})
     engine.dispose()
 
+    caplog.set_level(logging.INFO, logger="erpsync")
     run = by_step(run_flow(incremental_sync, settings))
     assert run[20].written == 1
+    assert f"1 record(s) dated before {since}" in caplog.text
     state = sa.create_engine(settings.state_url)
     with state.connect() as conn:
         linked = dict(
