@@ -17,7 +17,7 @@ from sandbox.platform import issue_token
 from sandbox.platform.simulate import simulate_platform
 from sandbox.sage100.invoicing import invoice_open_orders
 from tests.flows.conftest import Project
-from tests.flows.helpers import by_step, erp_count, run_flow
+from tests.flows.helpers import by_step, ensure_open_invoices, erp_count, run_flow
 
 
 def _user(project: Project) -> SecretStr:
@@ -45,10 +45,11 @@ def _orders_of(project: Project, pid: int) -> list[str]:
 def test_web_orders_and_payments_reach_the_erp_once(
     project: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The tiny company has only three open invoices: let one bad payment of three pass
-    # the systemic threshold.
+    # Three payments need three open invoices; one bad payment of three must pass the
+    # systemic threshold.
     monkeypatch.setenv("ERPSYNC_SYNC__MAX_QUARANTINE_SHARE", "0.4")
     settings = project.reload()
+    ensure_open_invoices(settings, 3)
     run_flow(initial_seed, settings)
     orders_before = erp_count(settings, "SO_SalesOrderHistoryHeader")
     user = _user(project)
