@@ -1,4 +1,4 @@
-# One entry point for people and CI: .ci/run calls `make check test`.
+# One entry point for people and CI: .ci/run calls `make test`, the README's test command.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)  ## create the small sandbox, seed it, run one incremental sync
 	$(BIN)/erpsync demo
 
-test: $(STAMP)  ## the whole suite: unit, connectors against the sandboxes, flows
+test: check  ## lint and types, then the whole suite: unit, connectors, flows
 	@mkdir -p $(PREFECT_HOME)  # Prefect warns at import when its home cannot be created
 	$(BIN)/pytest
 
