@@ -22,8 +22,9 @@ import orjson
 import sqlalchemy as sa
 
 from bench.plan import ChildSource, StepSource
+from erpsync.engine.context import history_start
 
-__all__ = ["RawResult", "RawTable", "history_start", "raw_copy"]
+__all__ = ["RawResult", "RawTable", "raw_copy"]
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,6 @@ class RawResult:
     @property
     def seconds(self) -> float:
         return sum(t.seconds for t in self.tables)
-
-
-def history_start(years: int, today: date | None = None) -> date:
-    """The seed's first day of transactions: the same day N years back (the engine's
-    SyncContext.history_start)."""
-    day = today or date.today()
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def _rows(

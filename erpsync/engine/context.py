@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from erpsync.config import Settings
     from erpsync.state import StateStore
 
-__all__ = ["Mode", "SyncContext"]
+__all__ = ["Mode", "SyncContext", "history_start"]
 
 Mode = Literal["seed", "incremental", "backfill"]
 
@@ -94,13 +94,18 @@ class SyncContext:
     @property
     def history_start(self) -> date:
         """First day of the transactions a full read brings (the seed's N years)."""
-        today = date.today()
         years = self.settings.sync.seed_years if self.seed_years is None else self.seed_years
-        try:
-            return today.replace(year=today.year - years)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - years, day=28)
+        return history_start(years)
 
     @property
     def advances_watermarks(self) -> bool:
         return self.mode != "backfill" and not self.dry_run
+
+
+def history_start(years: int, today: date | None = None) -> date:
+    """The same day `years` years before `today` (28 February for a 29 February)."""
+    today = today or date.today()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)

@@ -67,7 +67,7 @@ def ensure_open_invoices(settings: Settings, at_least: int) -> int:
         missing = max(0, at_least - int(have))
         paid = conn.execute(
             sa.text(
-                "SELECT InvoiceNo, TransactionAmt FROM AR_TransactionPaymentHistory p"
+                "SELECT InvoiceNo, TransactionAmt FROM AR_TransactionPaymentHistory"
                 " WHERE TransactionType = 'P' AND InvoiceType = 'IN' AND TransactionAmt > 1"
                 " AND InvoiceNo NOT IN (SELECT InvoiceNo FROM AR_TransactionPaymentHistory"
                 "   WHERE TransactionType = 'C')"

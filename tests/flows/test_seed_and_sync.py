@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from connectors.sage100.stamps import format_sage_time
+from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
 from sandbox.sage100 import simulate_erp
 from tests.flows.conftest import Project
@@ -191,8 +192,7 @@ def test_an_erp_row_outside_sage_codes_is_reported_and_the_rest_syncs(project: P
 
 
 def _three_years_ago() -> str:
-    today = date.today()
-    return today.replace(year=today.year - 3).isoformat()
+    return history_start(3).isoformat()
 
 
 def _item_with_locations(settings: object) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 
 from connectors.platform.client import PlatformClient
+from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
 from flows.parameters import SeedParameters
 from sandbox.platform import issue_token
@@ -152,8 +153,7 @@ def test_a_run_killed_at_each_point_of_an_order_upload_converges(project: Projec
 def test_the_seed_brings_only_the_years_asked_for(project: Project) -> None:
     settings = project.settings
     run = by_step(run_flow(initial_seed, settings, SeedParameters(years=1)))
-    today = date.today()
-    since = today.replace(year=today.year - 1).isoformat()
+    since = history_start(1).isoformat()
     assert run[20].written == erp_count(
         settings, "AR_InvoiceHistoryHeader", f"WHERE InvoiceDate >= '{since}'"
     )
@@ -172,16 +172,16 @@ def test_incremental_runs_keep_the_seeds_horizon(
     config.write_text(config.read_text().replace("[sync]\n", "[sync]\nseed_years = 1\n"))
     settings = project.reload()
     run_flow(initial_seed, settings)
-    today = date.today()
-    since = today.replace(year=today.year - 1)
+    since = history_start(1)
     engine = sa.create_engine(settings.erp_url)
     pick = "SELECT InvoiceNo, HeaderSeqNo FROM AR_InvoiceHistoryHeader WHERE InvoiceDate {} :d"
     with engine.connect() as conn:
         never_sent = conn.execute(sa.text(pick.format("<")), {"d": since}).first()
         on_platform = conn.execute(sa.text(pick.format(">=")), {"d": since}).first()
     assert never_sent is not None and on_platform is not None
-    older = since.replace(day=1).replace(year=since.year - 1)
-    stamp = {"day": today, "time": format_sage_time(datetime.now())}
+    older = history_start(1, since.replace(day=1))
+    now = datetime.now()
+    stamp = {"day": now.date(), "time": format_sage_time(now)}
     touch = (
         "UPDATE AR_InvoiceHistoryHeader SET InvoiceDate = :date, DateUpdated = :day,"
         " TimeUpdated = :time WHERE InvoiceNo = :no AND HeaderSeqNo = :seq"
