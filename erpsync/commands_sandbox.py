@@ -7,12 +7,14 @@ import time
 from typing import Any
 
 from erpsync.config import Settings
+from erpsync.devkit import require_sandbox
 from erpsync.errors import ConfigError
 
 __all__ = ["run"]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
+    require_sandbox(f"erpsync sandbox {args.sandbox_command}")
     handler = {"init": _init, "serve": _serve, "simulate": _simulate}[args.sandbox_command]
     return handler(settings, args)
 
@@ -75,10 +77,11 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _simulate(settings: Settings, args: argparse.Namespace) -> int:
-    from erpsync.cli import emit
-    from erpsync.runtime import ensure_sandbox_erp
     from sandbox.sage100 import simulate_erp
     from sandbox.sage100.invoicing import invoice_open_orders
+
+    from erpsync.cli import emit
+    from erpsync.runtime import ensure_sandbox_erp
 
     ensure_sandbox_erp(settings)
     changes = simulate_erp(
@@ -117,7 +120,6 @@ def _simulate_platform(
     settings: Settings, counts: dict[str, int], invalid: int, seed: int | None
 ) -> dict[str, Any]:
     from pydantic import SecretStr
-
     from sandbox.platform import PlatformSandbox, issue_token
     from sandbox.platform.simulate import simulate_platform
 

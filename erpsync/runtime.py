@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from erpsync.config import Settings
+from erpsync.devkit import require_sandbox
 
 __all__ = ["embedded_platform", "ensure_sandbox_erp", "prepare_prefect_env"]
 
@@ -43,6 +44,7 @@ def ensure_sandbox_erp(settings: Settings, *, log: bool = True) -> Path | None:
         return None
     path = settings.sandbox_erp_path
     if not path.exists():
+        require_sandbox("the embedded Sage 100 company (erp.url empty)")
         from sandbox.sage100 import generate
 
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +72,7 @@ def embedded_platform(settings: Settings) -> Iterator[str | None]:
     if not settings.uses_embedded_platform:
         yield None
         return
+    require_sandbox('platform.url = "embedded"')
     from sandbox.platform import PlatformSandbox, issue_token
 
     store = settings.sandbox_platform_path

@@ -22,12 +22,16 @@ __all__ = ["CODE", "ROOT", "Company", "cache_dir", "company", "source_digest"]
 # The code that runs (the project, or the snapshot a benchmark run made of it) and the
 # project folder whose caches and results the benchmark uses (the same unless a snapshot
 # runs: bench.__main__ says where the project is).
-CODE = Path(__file__).resolve().parent.parent
+CODE = Path(__file__).resolve().parents[2]
 ROOT = Path(os.environ.get("ERPSYNC_BENCH_ROOT") or CODE)
 
 # The generator (not its BOI write-path stand-in, which does not shape the data) and the
 # catalogue its tables are created from.
-_SOURCES = ("sandbox/sage100/*.py", "connectors/sage100/tables.py", "connectors/sage100/schema.py")
+_SOURCES = (
+    "dev/sandbox/sage100/*.py",
+    "connectors/sage100/tables.py",
+    "connectors/sage100/schema.py",
+)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ _T = TypeVar("_T")
 class Options:
     scale: str
     seed: int = 42
-    out: Path = ROOT / "bench" / "results"
+    out: Path = ROOT / "dev" / "bench" / "results"
     work: Path | None = None  # default: .erpsync/bench/runs/<time>
     keep: bool = False
     max_batch: int = 1000

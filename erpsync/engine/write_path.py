@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from connectors.sage100.boi import SageSession
 from erpsync.config import Settings
+from erpsync.devkit import require_sandbox
 from erpsync.errors import ConfigError
 
 __all__ = ["session_factory"]
@@ -36,6 +37,7 @@ def session_factory(settings: Settings) -> Callable[[], SageSession]:
         return refuse
 
     def open_sandbox() -> SageSession:
+        require_sandbox("writing into the sandbox company")
         from sandbox.sage100.boi import open_session
 
         return open_session(url, company=settings.erp.company)
