@@ -25,7 +25,7 @@ from connectors.platform.client import PlatformClient
 from connectors.sage100.client import Sage100Reader
 from erpsync.config import Settings
 from erpsync.engine.context import Mode, SyncContext
-from erpsync.engine.steps import ORDER_OF_OPERATIONS, StepSpec
+from erpsync.engine.steps import ORDER_OF_OPERATIONS, Blocking, StepSpec
 from erpsync.engine.write_path import session_factory
 from erpsync.errors import ConfigError, SyncRunFailed
 from erpsync.report import markdown_summary
@@ -103,16 +103,12 @@ def run_plan(
     done_run, done = resumed or ("", set())
     ctx.state.start_run(ctx.run_id, flow_name, parameters)
     futures: dict[int, PrefectFuture[StepOutcome]] = {}
-    # step -> the failed step at the root of its trouble (itself, or what blocked it)
-    failed: dict[int, int] = {}
+    blocking = Blocking()
     outcomes: list[StepOutcome] = []
     for spec in plan:
-        # A skipped step counts as failed for its own dependents: blocking is transitive.
-        blockers = [d for d in spec.depends_on if d in failed]
-        if blockers:
-            root = failed[blockers[0]]
+        root = blocking.blocked_by(spec)
+        if root is not None:
             outcome = _skipped(spec, f"not run: step {root} failed")
-            failed[spec.number] = root
         elif spec.number in done:
             outcome = _skipped(spec, f"{RESUMED} {done_run}")
         elif (
@@ -124,7 +120,7 @@ def run_plan(
         else:
             outcome = _execute(ctx, spec, futures)
             if outcome.state == "FAILED":
-                failed[spec.number] = spec.number
+                blocking.failed(spec.number)
         ctx.state.record_step(ctx.run_id, outcome)
         outcomes.append(outcome)
         logger.info(

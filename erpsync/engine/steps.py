@@ -11,11 +11,10 @@ Step 23 is the invoice-payments step that seeds 000 and 001 add after the 22 ste
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["ORDER_OF_OPERATIONS", "StepSpec", "dependents", "step"]
+__all__ = ["ORDER_OF_OPERATIONS", "Blocking", "StepSpec", "step"]
 
 Direction = Literal["download", "upload"]
 
@@ -83,11 +82,24 @@ def step(number: int) -> StepSpec:
         raise KeyError(f"there is no step {number} in the order of operations") from None
 
 
-def dependents(failed: Iterable[int], numbers: Iterable[int]) -> set[int]:
-    """Steps among `numbers` that need, directly or transitively, one of `failed`."""
-    wanted = set(numbers)
-    blocked = set(failed)
-    for spec in ORDER_OF_OPERATIONS:  # documented order is topological: one pass suffices
-        if blocked.intersection(spec.depends_on):
-            blocked.add(spec.number)
-    return (blocked - set(failed)) & wanted
+class Blocking:
+    """Which failed step keeps a step of this run from running.
+
+    A step skipped because of a failure blocks its own dependents in turn, naming the same
+    root failure. A dependency that is not part of the run blocks nothing: what it writes
+    is on the other side from earlier runs.
+    """
+
+    def __init__(self) -> None:
+        self._root: dict[int, int] = {}
+
+    def failed(self, number: int) -> None:
+        self._root[number] = number
+
+    def blocked_by(self, spec: StepSpec) -> int | None:
+        """The failed step at the root of `spec`'s trouble, or None when it may run."""
+        for dep in spec.depends_on:
+            if dep in self._root:
+                self._root[spec.number] = self._root[dep]
+                return self._root[dep]
+        return None
