@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
+from sandbox.sage100 import simulate_erp
 
 from connectors.sage100.stamps import format_sage_time
 from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
-from sandbox.sage100 import simulate_erp
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, erp_count, erp_execute, platform_count, run_flow
 
@@ -210,8 +209,7 @@ def _item_with_locations(settings: object) -> str:
     return str(item)
 
 
-@pytest.mark.parametrize("dry_run", [True, False])
-def test_backfill_rewrites_only_records_that_differ(project: Project, dry_run: bool) -> None:
+def test_backfill_rewrites_only_records_that_differ(project: Project) -> None:
     from flows import backfill
     from flows.parameters import BackfillParameters
 
@@ -235,11 +233,52 @@ def test_backfill_rewrites_only_records_that_differ(project: Project, dry_run: b
             )
         )
     engine.dispose()
-    params = params.model_copy(update={"dry_run": dry_run})
     again = by_step(run_flow(backfill, settings, params))[10]
     assert again.changed == 1
     assert again.written == 0  # identical content: the platform reports it unchanged
     assert platform_count(settings, "items") == erp_count(settings, "CI_Item")
+
+
+def _platform_item(settings: object, item: str) -> dict[str, object]:
+    from sandbox.platform.store import PlatformStore
+
+    store = PlatformStore(settings.sandbox_platform_path)  # type: ignore[attr-defined]
+    try:
+        page, _ = store.changed("items", limit=100_000)
+    finally:
+        store.close()
+    (found,) = [r for r in page if r["item_number"] == item]
+    return found
+
+
+def test_a_dry_run_reports_the_difference_and_writes_nothing(project: Project) -> None:
+    """An edited item differs from what the platform holds: a dry run (backfill or sync)
+    counts it as changed, sends nothing and moves no watermark; the real run then
+    writes exactly it."""
+    from erpsync.state import StateStore
+    from flows import backfill
+    from flows.parameters import BackfillParameters, SyncParameters
+
+    settings = project.settings
+    run_flow(initial_seed, settings)
+    item = _item_with_locations(settings)
+    before = _platform_item(settings, item)
+    store = StateStore(settings.state_url)
+    marks = store.watermarks()
+    _restamp_item(settings, item, datetime.now())
+
+    start, end = datetime(2000, 1, 1).date(), datetime.now().date()
+    dry = BackfillParameters(entities=["items"], start=start, end=end, dry_run=True)
+    for flow, params in ((backfill, dry), (incremental_sync, SyncParameters(dry_run=True))):
+        step = by_step(run_flow(flow, settings, params))[10]
+        assert (step.changed, step.written) == (1, 0), flow
+        assert _platform_item(settings, item) == before  # not even re-stamped
+        assert store.watermarks() == marks
+
+    real = by_step(run_flow(backfill, settings, dry.model_copy(update={"dry_run": False})))[10]
+    assert (real.changed, real.written) == (1, 1)
+    assert _platform_item(settings, item)["description"] == f"{before['description']}."
+    store.close()
 
 
 def test_a_run_with_no_change_costs_one_query_per_table_and_one_read_per_entity(
