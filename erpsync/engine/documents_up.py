@@ -35,6 +35,7 @@ from erpsync.engine.upload import (
     _quarantine_frames,
 )
 from erpsync.mappings.documents_up import ORDER_SAGE_COLUMNS
+from erpsync.mappings.sage import is_blank
 from erpsync.state.models import RecordError, StepOutcome
 
 __all__ = ["DocumentUploadSpec", "run_document_upload"]
@@ -147,10 +148,6 @@ def _write(
 # --- the two Sage writes ----------------------------------------------------------------
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value == ""
-
-
 def _sage_date(value: Any) -> Any:
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
         return value[:10].replace("-", "")
@@ -182,7 +179,7 @@ def write_order(
             return fail(column)
     for column in ORDER_SAGE_COLUMNS:
         value = row.get(column)
-        if _missing(value):
+        if is_blank(value):
             continue
         if bus.set_value(column, _sage_date(value)) == FAILURE:
             return fail(column)
@@ -192,7 +189,7 @@ def write_order(
         for column in ("ItemCode", "WarehouseCode", "ItemCodeDesc", "QuantityOrdered",
                        "UnitPrice", "CommentText"):  # fmt: skip
             value = line.get(column)
-            if _missing(value):
+            if is_blank(value):
                 continue
             if lines_bus.set_value(column, value) == FAILURE:
                 return fail(f"line {line.get('line_no')} {column}", lines_bus)
@@ -201,7 +198,7 @@ def write_order(
             ("CostOfGoodsSoldAcctKey", orders.default_cogs_account),
         )
         for column, default in defaults:
-            if default and _missing(lines_bus.get_value(column)):
+            if default and is_blank(lines_bus.get_value(column)):
                 lines_bus.set_value(column, default)
         if lines_bus.write() == FAILURE:
             return fail(f"line {line.get('line_no')}", lines_bus)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from connectors.sage100.boi import FAILURE
 from connectors.sage100.tables import table as sage_table
+from erpsync.mappings.sage import is_blank, is_missing
 
 if TYPE_CHECKING:
     from erpsync.engine.context import SyncContext
@@ -31,10 +32,6 @@ PLATFORM_ID = "UDF_PLATFORM_ID"
 class WriteOutcome:
     written: dict[str, str] = field(default_factory=dict)  # platform id -> ERP key
     failed: dict[str, str] = field(default_factory=dict)  # platform id -> reason
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value))
 
 
 def write_rows(
@@ -78,7 +75,7 @@ def _write_one(
         return _failed(bus, "key")
     for column in columns:
         field_value = row.get(column)
-        if column in keys or _missing(field_value):
+        if column in keys or is_missing(field_value):
             continue
         if bus.set_value(column, field_value) == FAILURE:
             return _failed(bus, column)
@@ -114,7 +111,7 @@ def _taken_codes(
     """Ship-to codes in use per customer, for new ship-tos that come without one."""
     if spec.mapping.code_column != "ShipToCode":
         return {}
-    new = frame.loc[(frame["operation"] == "create") & frame["ShipToCode"].map(_missing)]
+    new = frame.loc[(frame["operation"] == "create") & frame["ShipToCode"].map(is_blank)]
     customers = {
         (str(div), str(no))
         for div, no in new[["ARDivisionNo", "CustomerNo"]].itertuples(index=False, name=None)
@@ -138,19 +135,19 @@ def _key_values(
 ) -> dict[str, str]:
     division, number = row.get("ARDivisionNo"), row.get("CustomerNo")
     if spec.mapping.code_column is None:  # the customer itself
-        if create and _missing(number):
+        if create and is_blank(number):
             division = ctx.settings.sync.new_customer_division
             number = bus.get_next_customer_no(division)
-        if _missing(division) or _missing(number):
+        if is_blank(division) or is_blank(number):
             raise ValueError(
                 f"customer_no {row.get('customer_no')!r} is not of the form 00-0000001"
             )
         return {"ARDivisionNo": str(division), "CustomerNo": str(number)}
-    if _missing(division) or _missing(number):
+    if is_blank(division) or is_blank(number):
         raise ValueError(f"customer_no {row.get('customer_no')!r} is not of the form 00-0000001")
     code_column = spec.mapping.code_column
     code = row.get(code_column)
-    if _missing(code) or code == "":
+    if is_blank(code):
         if code_column == "ContactCode":
             code = bus.get_next_contact_code(division, number)
         else:

@@ -13,7 +13,7 @@ record and the column, and the rest of the chunk goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -197,12 +197,3 @@ def encode_records(records: pd.DataFrame) -> list[bytes]:
     if len(lines) != len(records):  # a stray newline would shift every record after it
         raise ValueError(f"encoded {len(lines)} lines for {len(records)} records")
     return lines
-
-
-def join_nonblank(parts: Sequence[pd.Series], sep: str) -> pd.Series:
-    """Element-wise join of string Series, skipping blanks (vectorised)."""
-    result = parts[0].astype("string").fillna("")
-    for part in parts[1:]:
-        text = part.astype("string").fillna("")
-        result = result.where(text == "", result + sep + text).where(result != "", text)
-    return result

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 __all__ = [
     "division_number",
     "flag",
+    "is_blank",
+    "is_missing",
     "number",
-    "split_division_number",
     "text",
 ]
 
@@ -37,9 +40,11 @@ def division_number(division: pd.Series, number_: pd.Series) -> pd.Series:
     return out.where((div != "") & (num != ""), None)
 
 
-def split_division_number(value: str) -> tuple[str, str]:
-    """ "00-0000042" -> ("00", "0000042"); ValueError names the value when malformed."""
-    division, sep, number_ = value.partition("-")
-    if not sep or len(division) != 2 or not division.isdigit() or not number_:
-        raise ValueError(f"{value!r} is not a customer number of the form 00-0000001")
-    return division, number_
+def is_missing(value: Any) -> bool:
+    """No value at all (None, NaN). An empty string is a value: it clears a Sage field."""
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def is_blank(value: Any) -> bool:
+    """No value, or empty text: nothing to set, or a key still to be assigned."""
+    return is_missing(value) or value == ""

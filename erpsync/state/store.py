@@ -94,18 +94,6 @@ class StateStore:
             q = sa.select(t.linkage.c.id).where(t.linkage.c.entity == entity).limit(1)
             return conn.execute(q).first() is not None
 
-    def platform_hashes(self, entity: str, erp_keys: Sequence[str]) -> dict[str, str | None]:
-        """The last payload hash written to the platform, for those keys that have one."""
-        found: dict[str, str | None] = {}
-        c = t.linkage.c
-        with self.engine.connect() as conn:
-            for part in _chunks(erp_keys):
-                q = sa.select(c.erp_key, c.platform_hash).where(
-                    c.entity == entity, c.erp_key.in_(part), c.download_failed.is_(False)
-                )
-                found.update((k, h) for k, h in conn.execute(q))
-        return found
-
     def download_links(self, entity: str, erp_keys: Sequence[str]) -> dict[str, str | None]:
         """Keys the platform has, with the hash of what was last written (None when the
         last write failed, so the record is sent again)."""
@@ -257,12 +245,6 @@ class StateStore:
         )
         with self.engine.connect() as conn:
             return [k for (k,) in conn.execute(q) if k is not None]
-
-    def linkage_count(self, entity: str) -> int:
-        c = t.linkage.c
-        with self.engine.connect() as conn:
-            q = sa.select(sa.func.count()).select_from(t.linkage).where(c.entity == entity)
-            return int(conn.execute(q).scalar_one())
 
     # --- watermarks ------------------------------------------------------------------------
     def get_watermark(self, entity: str, direction: str) -> str | None:
