@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,13 +17,20 @@ PRODUCT = {"erpsync", "connectors", "tasks", "flows", "expectations", "deploymen
 
 @pytest.mark.slow
 def test_the_wheel_holds_the_product_and_nothing_of_the_dev_kit(tmp_path: Path) -> None:
+    # Built from a copy: setuptools leaves build/ and *.egg-info in the tree it builds.
+    source = tmp_path / "src"
+    skip = shutil.ignore_patterns(
+        ".git", ".venv", ".erpsync", "build", "dist", "__pycache__", "*.egg-info"
+    )
+    shutil.copytree(ROOT, source, ignore=skip)
+    out = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path), "."],
-        cwd=ROOT,
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), "."],
+        cwd=source,
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("erpsync-*.whl")
+    (wheel,) = out.glob("erpsync-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     top = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
     assert top == PRODUCT
