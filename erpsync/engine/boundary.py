@@ -26,7 +26,8 @@ from connectors.sage100.stamps import SageStamp
 
 __all__ = ["Boundary", "SharedWindow"]
 
-# Beyond this many boundary rows a table keeps no frontier: correct, only slower.
+# A table with more boundary rows than this once they are pruned to the overlap window
+# keeps no frontier for the run: correct, only slower.
 FRONTIER_CAP = 50_000
 # Window reads larger than this are not kept for other steps.
 SHARED_CAP = 100_000
@@ -83,9 +84,9 @@ class Boundary:
         ids = _row_ids(frame.loc[near], key_columns)
         kept = self._new.setdefault(table, {})
         kept.update(zip(ids.tolist(), hours[near].tolist(), strict=True))
-        if len(kept) > 2 * FRONTIER_CAP:
-            self._prune()
-            if len(kept) > FRONTIER_CAP:
+        if len(kept) > 2 * FRONTIER_CAP:  # pruning is amortised: it runs at twice the cap
+            self._prune()  # replaces the table's dict: look it up again
+            if len(self._new.get(table, {})) > FRONTIER_CAP:
                 self._full.add(table)
                 self._new.pop(table, None)
 

@@ -92,10 +92,11 @@ class PlatformWriter:
         buf.encoded.extend(encoded)
         buf.hashes.extend(hashes)
         while len(buf.keys) >= self._max:
-            self._submit(
-                _Batch(buf.keys[: self._max], buf.encoded[: self._max], buf.hashes[: self._max])
-            )
+            batch = _Batch(buf.keys[: self._max], buf.encoded[: self._max], buf.hashes[: self._max])
+            # Out of the buffer before it is sent: a batch that fails is never sent again
+            # by close(); the step fails and the next run reads it again.
             del buf.keys[: self._max], buf.encoded[: self._max], buf.hashes[: self._max]
+            self._submit(batch)
 
     def close(self) -> WriteTotals:
         """Send what is left, wait for the sender, raise the first delivery failure."""
@@ -110,7 +111,11 @@ class PlatformWriter:
 
     def _submit(self, batch: _Batch) -> None:
         if self._queue is None:
-            self._send(batch)
+            try:
+                self._send(batch)
+            except BaseException as exc:
+                self._error = exc
+                raise
             return
         while True:
             self._raise_if_failed()

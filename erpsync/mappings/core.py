@@ -170,7 +170,9 @@ def _direct(series: pd.Series) -> pd.Series:
 
 def _custom_fields(frame: pd.DataFrame, udfs: Mapping[str, str]) -> list[dict[str, Any]]:
     names = list(udfs.values())
-    columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in udfs]
+    # Blank Sage text is "no value" here too: null, never "".
+    columns = [_direct(frame[c]).astype(object).where(frame[c].notna(), None).tolist()
+               for c in udfs]  # fmt: skip
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 

@@ -109,10 +109,13 @@ class UploadMapping:
                 row["salesperson_no"] = rec.get(self.salesperson)
             for column, name in self.udfs.items():
                 row[column] = _sage_value(custom.get(name)) if isinstance(custom, dict) else None
-            if empty_clears:
-                for column in self.sage_columns:
-                    if row.get(column) is None and column not in _SPLIT:
-                        row[column] = ""
+            for column in self.sage_columns:
+                if column in _SPLIT:
+                    continue
+                if empty_clears and row.get(column) is None:
+                    row[column] = ""  # the platform emptied it: clear it in Sage
+                elif not empty_clears and row.get(column) == "":
+                    row[column] = None  # empty means "leave the ERP's value"
             rows.append(row)
         columns = ["record_key", "operation", "customer_no", "ARDivisionNo", "CustomerNo"]
         if self.code_column:
