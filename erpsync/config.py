@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -25,9 +25,13 @@ from connectors.sage100.settings import Sage100Settings
 from erpsync.errors import ConfigError
 from erpsync.secrets import SecretRef
 
+if TYPE_CHECKING:
+    from erpsync.state import StateStore
+
 __all__ = [
     "Direction",
     "DirectionSettings",
+    "NotificationSettings",
     "PrefectSettings",
     "SandboxSettings",
     "Settings",
@@ -46,6 +50,13 @@ class _Section(BaseModel):
 class StateSettings(_Section):
     # SQLite by default; PostgreSQL by URL (postgresql+psycopg://user@host/db).
     url: str = "sqlite:///.erpsync/state.db"
+    # The connection this configuration syncs (one ERP company and its platform): its
+    # runs, watermarks and linkages are kept apart from other companies' in a shared state
+    # database, and one run of it at a time holds its lease. Empty: erp.company.
+    company: str = Field("", max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
+    # A run renews its lease every third of this; a run that died blocks the company for
+    # at most this long.
+    lease_seconds: float = Field(120.0, gt=0)
 
 
 class SandboxSettings(_Section):
@@ -143,6 +154,34 @@ class PrefectSettings(_Section):
     home: Path = Path(".erpsync/prefect")
     # Database of a server `erpsync serve` starts; empty = SQLite in `home`.
     server_database_url: SecretRef | None = None
+    # Where the server `erpsync serve` starts listens (--host/--port override).
+    server_host: str = "127.0.0.1"
+    server_port: int = Field(4200, ge=1, le=65535)
+    # The incremental deployment's schedule.
+    incremental_interval_seconds: int = Field(600, ge=10)
+    # Upload steps run as runs of this deployment ("erp-writes/abc"), on a work pool whose
+    # worker runs on the ERP's server (Sage 100's BOI is COM there); empty: in the run.
+    erp_write_deployment: str = Field("", pattern=r"^$|^[^/]+/[^/]+$")
+    # How long a run waits for its ERP writes before it fails those steps.
+    erp_write_timeout_seconds: int = Field(1800, ge=10)
+
+
+class NotificationSettings(_Section):
+    """Where failed, crashed and overdue runs are reported (Prefect automations)."""
+
+    # A URL that gets a JSON POST {"subject", "text"}; by reference (it carries a token).
+    webhook: SecretRef | None = None
+    # Or an existing Prefect notification block, "<block-type>/<name>" (e-mail, Slack...).
+    block: str = Field("", pattern=r"^$|^[a-z0-9-]+/[A-Za-z0-9_. -]+$")
+    # A run still going this long after it started is reported as overdue.
+    overdue_minutes: float = Field(30.0, gt=0)
+
+    @property
+    def target(self) -> str:
+        """Where notifications go, as shown to ops (never the webhook's URL)."""
+        if self.block:
+            return f"block {self.block}"
+        return f"webhook {self.webhook.describe()}" if self.webhook else "nowhere"
 
 
 class Settings(BaseSettings):
@@ -161,6 +200,7 @@ class Settings(BaseSettings):
     directions: DirectionSettings = Field(default_factory=DirectionSettings)
     orders: OrderSettings = Field(default_factory=OrderSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     # UDF_ column -> platform custom field, per platform entity; replaces the built-in map.
     udf_fields: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Directory relative paths resolve against (the config file's directory).
@@ -231,6 +271,16 @@ class Settings(BaseSettings):
     @property
     def prefect_home(self) -> Path:
         return self.path(self.prefect.home)
+
+    @property
+    def company(self) -> str:
+        """The company id state, leases and deployments are kept under."""
+        return self.state.company or self.erp.company
+
+    def state_store(self) -> StateStore:
+        from erpsync.state import StateStore
+
+        return StateStore(self.state_url, self.company)
 
 
 def _format_validation_error(source: str, exc: ValidationError) -> str:

@@ -6,6 +6,7 @@ __all__ = [
     "ConfigError",
     "ConnectionFailed",
     "ErpsyncError",
+    "RunSkipped",
     "SecretUnavailable",
     "SyncRunFailed",
 ]
@@ -37,3 +38,9 @@ class SyncRunFailed(ErpsyncError):
     """A run finished with at least one failed step; the message names it."""
 
     exit_code = 4
+
+
+class RunSkipped(ErpsyncError):
+    """The company is being synced by another run: this one did nothing."""
+
+    exit_code = 5

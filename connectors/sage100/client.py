@@ -218,7 +218,7 @@ class Sage100Reader:
         client_time = window and self.time_filter == "client"
         selected = [*wanted, *(c for c in _STAMP_PAIR if client_time and c not in wanted)]
         where: list[str] = []
-        params: list[sa.BindParameter[object]] = []
+        params: list[sa.BindParameter[Any]] = []
         if window:
             self._window(where, params, changed_since, changed_before, client_time)
         for i, (name, value) in enumerate((equals or {}).items()):
@@ -271,7 +271,7 @@ class Sage100Reader:
         def frames() -> Iterator[pd.DataFrame]:
             for part in plan:
                 where: list[str] = []
-                params: list[sa.BindParameter[object]] = []
+                params: list[sa.BindParameter[Any]] = []
                 for i, (name, value) in enumerate(part.fixed.items()):
                     self._equal(spec, where, params, name, value, f"k{i}")
                 where.append(f"{self._quote(part.in_column)} IN :keys")
@@ -293,7 +293,7 @@ class Sage100Reader:
         spec: Table,
         columns: Sequence[str],
         where: Sequence[str],
-        params: list[sa.BindParameter[object]],
+        params: list[sa.BindParameter[Any]],
         order: Sequence[str] = (),
     ) -> sa.TextClause:
         names = ", ".join(self._quote(c) for c in columns)
@@ -307,7 +307,7 @@ class Sage100Reader:
     def _window(
         self,
         where: list[str],
-        params: list[sa.BindParameter[object]],
+        params: list[sa.BindParameter[Any]],
         since: SageStamp | None,
         before: SageStamp | None,
         client_time: bool,
@@ -339,7 +339,7 @@ class Sage100Reader:
         self,
         spec: Table,
         where: list[str],
-        params: list[sa.BindParameter[object]],
+        params: list[sa.BindParameter[Any]],
         name: str,
         value: object,
         param: str,
@@ -417,6 +417,6 @@ def _bind_value(spec: Table, name: str, value: object) -> object:
     return str(value)
 
 
-def _in_param(spec: Table, name: str, values: Sequence[object]) -> sa.BindParameter[object]:
+def _in_param(spec: Table, name: str, values: Sequence[object]) -> sa.BindParameter[Any]:
     bound = [_bind_value(spec, name, v) for v in values]
     return sa.bindparam("keys", bound, expanding=True, type_=_bind_type(spec, name))

@@ -81,7 +81,7 @@ class Sage100OdbcDialect(PyODBCConnector, default.DefaultDialect):
         return (self._odbc_connect.get_secret_value(),), {"autocommit": True}
 
     # --- no probing: ProvideX rejects these queries ------------------------------------------
-    def _get_server_version_info(self, connection: Connection) -> interfaces.ServerVersionInfoType:
+    def _get_server_version_info(self, connection: Connection) -> tuple[int, ...]:
         raise NotImplementedError
 
     def _get_default_schema_name(self, connection: Connection) -> str:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from connectors.sage100.client import Sage100Reader
     from erpsync.config import Settings
     from erpsync.state import StateStore
+    from erpsync.state.lease import AttachedLease, Lease
 
 __all__ = ["Mode", "SyncContext", "history_start"]
 
@@ -41,6 +42,8 @@ class SyncContext:
     memo: dict[str, Any] = field(default_factory=dict)
     # Opens the Sage write path (Business Object Interface) on first use.
     session_factory: Callable[[], SageSession] | None = None
+    # The company's run lease this run holds (None: a run outside a flow, in tests).
+    lease: Lease | AttachedLease | None = None
     _session: SageSession | None = field(default=None, init=False, repr=False)
 
     def erp_session(self) -> SageSession:

@@ -4,6 +4,11 @@ each run did, and what the gates rejected.
 The state lives in its own database (SQLite by default, PostgreSQL by URL), never in the
 ERP or the platform and never in Prefect's results: it must survive a lost Prefect
 server, and its writes must be ordered with the sync writes they describe.
+
+Every table carries the company (the connection id of one ERP company and its platform,
+`state.company`), so several companies share one state database without touching each
+other's runs, watermarks or linkages. This module is the current shape; the migrations
+in erpsync/state/migrations take an existing database there (Alembic).
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
-    "SCHEMA_VERSION",
+    "lease",
     "linkage",
     "metadata",
     "quarantine",
@@ -19,13 +24,15 @@ __all__ = [
     "run",
     "run_conflict",
     "run_step",
-    "schema_info",
     "watermark",
 ]
 
-SCHEMA_VERSION = 1
-
 metadata = sa.MetaData()
+
+
+def _company() -> sa.Column[str]:
+    return sa.Column("company", sa.String(40), nullable=False)
+
 
 # One row per record known on both sides (or on its way there). The ERP key is the Sage
 # key rendered as text ("00-0000042", "1001-HON|000"); the platform id is the platform's
@@ -35,6 +42,7 @@ linkage = sa.Table(
     "linkage",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _company(),
     sa.Column("entity", sa.String(40), nullable=False),
     sa.Column("erp_key", sa.String(160)),
     sa.Column("platform_id", sa.String(64)),
@@ -50,10 +58,10 @@ linkage = sa.Table(
     sa.Column("download_failed", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("download_failed_run", sa.String(64)),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("entity", "erp_key", name="uq_linkage_erp"),
-    sa.UniqueConstraint("entity", "platform_id", name="uq_linkage_platform"),
+    sa.UniqueConstraint("company", "entity", "erp_key", name="uq_linkage_erp"),
+    sa.UniqueConstraint("company", "entity", "platform_id", name="uq_linkage_platform"),
 )
-sa.Index("ix_linkage_failed", linkage.c.entity, linkage.c.download_failed)
+sa.Index("ix_linkage_failed", linkage.c.company, linkage.c.entity, linkage.c.download_failed)
 
 # How far each stream has read: one row per entity and direction. The value is opaque to
 # this table: a Sage stamp "2026-11-22 14.53333" for ERP reads, an ISO timestamp for
@@ -61,6 +69,7 @@ sa.Index("ix_linkage_failed", linkage.c.entity, linkage.c.download_failed)
 watermark = sa.Table(
     "watermark",
     metadata,
+    sa.Column("company", sa.String(40), primary_key=True),
     sa.Column("entity", sa.String(40), primary_key=True),
     sa.Column("direction", sa.String(16), primary_key=True),
     sa.Column("value", sa.String(64), nullable=False),
@@ -75,6 +84,7 @@ run = sa.Table(
     "run",
     metadata,
     sa.Column("run_id", sa.String(64), primary_key=True),
+    _company(),
     sa.Column("flow", sa.String(40), nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
@@ -86,13 +96,14 @@ run = sa.Table(
     # "platform_records_sent": n}. What a run costs, for ops and the benchmark.
     sa.Column("io", sa.JSON),
 )
-sa.Index("ix_run_started", run.c.started_at)
+sa.Index("ix_run_started", run.c.company, run.c.started_at)
 
 run_step = sa.Table(
     "run_step",
     metadata,
     sa.Column("run_id", sa.String(64), primary_key=True),
     sa.Column("step", sa.Integer, primary_key=True),
+    _company(),
     sa.Column("name", sa.String(60), nullable=False),
     sa.Column("entity", sa.String(40), nullable=False),
     sa.Column("direction", sa.String(10), nullable=False),
@@ -112,6 +123,7 @@ record_error = sa.Table(
     "record_error",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _company(),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("entity", sa.String(40), nullable=False),
@@ -127,6 +139,7 @@ quarantine = sa.Table(
     "quarantine",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _company(),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("entity", sa.String(40), nullable=False),
@@ -140,13 +153,14 @@ quarantine = sa.Table(
     sa.Column("resolved_run_id", sa.String(64)),
     sa.Column("resolved_at", sa.DateTime(timezone=True)),
 )
-sa.Index("ix_quarantine_open", quarantine.c.entity, quarantine.c.resolved_at)
+sa.Index("ix_quarantine_open", quarantine.c.company, quarantine.c.entity, quarantine.c.resolved_at)
 
 # Both sides changed the same record since the last sync; the configured master won.
 run_conflict = sa.Table(
     "run_conflict",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _company(),
     sa.Column("run_id", sa.String(64), nullable=False),
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("entity", sa.String(40), nullable=False),
@@ -156,9 +170,17 @@ run_conflict = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )
 
-schema_info = sa.Table(
-    "schema_info",
+# One run per company at a time, across flows (seed, incremental, backfill): the holder
+# renews `expires_at` while it runs; a run that died leaves a lease that others may take
+# once it has expired.
+lease = sa.Table(
+    "lease",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("company", sa.String(40), primary_key=True),
+    sa.Column("holder", sa.String(64), nullable=False),  # the run id
+    sa.Column("flow", sa.String(40), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("process", sa.String(40), nullable=False),  # "pid@start" on that host
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -20,7 +20,7 @@ def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture()
 def store(state_url: str) -> Iterator[StateStore]:
-    made = StateStore(state_url)
+    made = StateStore(state_url, "ABC")
     made.migrate()
     yield made
     made.close()
