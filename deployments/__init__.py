@@ -1,5 +1,5 @@
 """Prefect deployments of the erpsync flows."""
 
-from deployments.definitions import INCREMENTAL_INTERVAL, build_deployments
+from deployments.definitions import build_deployments, deployment_name, incremental_interval
 
-__all__ = ["INCREMENTAL_INTERVAL", "build_deployments"]
+__all__ = ["build_deployments", "deployment_name", "incremental_interval"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -50,8 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument(
         "--entities", required=True, help="comma-separated, e.g. items,item_locations"
     )
-    back.add_argument("--start", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
-    back.add_argument("--end", required=True, type=date.fromisoformat, help="YYYY-MM-DD, inclusive")
+    back.add_argument(
+        "--start", type=date.fromisoformat, help="YYYY-MM-DD (default: six days before --end)"
+    )
+    back.add_argument(
+        "--end", type=date.fromisoformat, help="YYYY-MM-DD, inclusive (default: today)"
+    )
     back.add_argument("--dry-run", action="store_true")
     back.add_argument("--json", action="store_true")
 
@@ -64,8 +69,20 @@ def _parser() -> argparse.ArgumentParser:
     errs.add_argument("--run", help="run id (default: the latest run)")
     errs.add_argument("--json", action="store_true")
 
-    serve = sub.add_parser("serve", help="serve the deployments against a Prefect server")
+    serve = sub.add_parser(
+        "serve", help="serve this company's deployments (a long-running service)"
+    )
     serve.add_argument("--no-schedule", action="store_true", help="register the schedule paused")
+    serve.add_argument("--host", help="local Prefect server address (prefect.server_host)")
+    serve.add_argument("--port", type=int, help="local Prefect server port (prefect.server_port)")
+
+    worker = sub.add_parser(
+        "worker", help="a Prefect process worker for erpsync's deployments on one work pool"
+    )
+    worker.add_argument("--pool", required=True, help="work pool (e.g. erpsync-sync, erpsync-erp)")
+    worker.add_argument("--name", help="worker name (default erpsync-<host>-<pool>)")
+
+    sub.add_parser("alerts", help="create the failure/overdue automations on the Prefect server")
 
     sb = sub.add_parser("sandbox", help="the embedded Sage 100 and platform stand-ins")
     sbs = sb.add_subparsers(dest="sandbox_command", required=True, metavar="ACTION")
@@ -103,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"erpsync: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        logging.disable(logging.CRITICAL)  # the teardown's own complaints are not news
         print("erpsync: interrupted", file=sys.stderr)
         return 130
 

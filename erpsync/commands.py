@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from erpsync.config import Settings, load_settings
-from erpsync.errors import ConfigError, ErpsyncError, SyncRunFailed
-from erpsync.runtime import embedded_platform, ensure_sandbox_erp, prepare_prefect_env
-from erpsync.state import RunSummary, StateStore
+from erpsync.config import DEFAULT_CONFIG_NAME, Settings, load_settings
+from erpsync.errors import ConfigError, ErpsyncError, RunSkipped, SyncRunFailed
+from erpsync.runtime import (
+    embedded_platform,
+    ensure_sandbox_erp,
+    prepare_prefect_env,
+    stop_on_sigterm,
+)
+from erpsync.state import RunSummary
 
-__all__ = ["backfill", "demo", "errors", "history", "preflight", "seed", "serve", "sync"]
+__all__ = [
+    "alerts",
+    "backfill",
+    "demo",
+    "errors",
+    "history",
+    "preflight",
+    "seed",
+    "serve",
+    "sync",
+    "worker",
+]
 
 
 def preflight(settings: Settings) -> None:
@@ -21,7 +39,7 @@ def preflight(settings: Settings) -> None:
     from connectors.platform.client import PlatformClient
     from connectors.sage100.client import Sage100Reader
 
-    state = StateStore(settings.state_url)
+    state = settings.state_store()
     state.migrate()
     state.close()
     reader = Sage100Reader.from_settings(settings.erp, url=settings.erp_url)
@@ -35,10 +53,10 @@ def preflight(settings: Settings) -> None:
         client.health()
 
 
-def _run_flow(settings: Settings, flow: Callable[..., Any], params: Any) -> RunSummary:
-    state = flow(params, return_state=True)
+def _run_flow(settings: Settings, flow: Callable[..., Any], **params: Any) -> RunSummary:
+    state = flow(**params, return_state=True)
     run_id = str(state.state_details.flow_run_id)
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     try:
         summary = store.run_summary(run_id)
     finally:
@@ -48,6 +66,8 @@ def _run_flow(settings: Settings, flow: Callable[..., Any], params: Any) -> RunS
         if isinstance(error, ErpsyncError):
             raise error
         raise SyncRunFailed(f"{flow.__name__} failed before its first step: {error}")
+    if summary.state == "SKIPPED":  # another run of the company holds its lease
+        raise RunSkipped(summary.message or "skipped: the company is busy")
     return summary
 
 
@@ -72,20 +92,23 @@ def _with_platform(
 ) -> int:
     prepare_prefect_env(settings)
     ensure_sandbox_erp(settings)
+    stop_on_sigterm()
+    from erpsync.prefect_server import prefect_api
+
     with embedded_platform(settings):
         live = load_settings(args.config)  # now carries the sandbox's URL and token reference
         preflight(live)
-        summaries = body(live)
+        with prefect_api(live):
+            summaries = body(live)
     return _report(summaries, getattr(args, "json", False))
 
 
 def demo(settings: Settings, args: argparse.Namespace) -> int:
     def body(live: Settings) -> list[RunSummary]:
         from flows import incremental_sync, initial_seed
-        from flows.parameters import SeedParameters, SyncParameters
 
-        seeded = _run_flow(live, initial_seed, SeedParameters(years=live.sync.seed_years))
-        synced = _run_flow(live, incremental_sync, SyncParameters())
+        seeded = _run_flow(live, initial_seed, years=live.sync.seed_years)
+        synced = _run_flow(live, incremental_sync)
         return [seeded, synced]
 
     return _with_platform(settings, args, body)
@@ -94,11 +117,9 @@ def demo(settings: Settings, args: argparse.Namespace) -> int:
 def seed(settings: Settings, args: argparse.Namespace) -> int:
     def body(live: Settings) -> list[RunSummary]:
         from flows import initial_seed
-        from flows.parameters import SeedParameters
 
         years = args.years if args.years is not None else live.sync.seed_years
-        params = SeedParameters(years=years, resume=not args.restart)
-        return [_run_flow(live, initial_seed, params)]
+        return [_run_flow(live, initial_seed, years=years, resume=not args.restart)]
 
     return _with_platform(settings, args, body)
 
@@ -106,34 +127,35 @@ def seed(settings: Settings, args: argparse.Namespace) -> int:
 def sync(settings: Settings, args: argparse.Namespace) -> int:
     def body(live: Settings) -> list[RunSummary]:
         from flows import incremental_sync
-        from flows.parameters import SyncParameters
 
-        return [_run_flow(live, incremental_sync, SyncParameters(dry_run=args.dry_run))]
+        return [_run_flow(live, incremental_sync, dry_run=args.dry_run)]
 
     return _with_platform(settings, args, body)
 
 
 def backfill(settings: Settings, args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
+    from flows.parameters import BackfillEntity, backfill_window
 
-    from flows.parameters import BackfillParameters
-
-    try:
-        params = BackfillParameters(
-            entities=[e.strip() for e in args.entities.split(",") if e.strip()],
-            start=args.start,
-            end=args.end,
-            dry_run=args.dry_run,
+    names = [e.strip() for e in args.entities.split(",") if e.strip()]
+    known = {e.value for e in BackfillEntity}
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise ConfigError(
+            f"backfill --entities: {', '.join(unknown) or '(none)'} not one of "
+            + ", ".join(sorted(known))
         )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "parameters"
-        raise ConfigError(f"backfill {where}: {first['msg']}") from None
+    try:
+        start, end = backfill_window(args.start, args.end)
+    except ValueError as exc:
+        raise ConfigError(f"backfill --start/--end: {exc}") from None
 
     def body(live: Settings) -> list[RunSummary]:
         from flows import backfill as backfill_flow
 
-        return [_run_flow(live, backfill_flow, params)]
+        run = _run_flow(
+            live, backfill_flow, entities=names, start=start, end=end, dry_run=args.dry_run
+        )
+        return [run]
 
     return _with_platform(settings, args, body)
 
@@ -142,7 +164,7 @@ def history(settings: Settings, args: argparse.Namespace) -> int:
     from erpsync.cli import emit
     from erpsync.report import history_table, steps_table
 
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     store.migrate()
     runs = store.recent_runs(limit=args.limit)
     store.close()
@@ -158,7 +180,7 @@ def history(settings: Settings, args: argparse.Namespace) -> int:
 def errors(settings: Settings, args: argparse.Namespace) -> int:
     from erpsync.cli import emit
 
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     store.migrate()
     run_id = args.run
     if run_id is None:
@@ -186,6 +208,13 @@ def errors(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def config_file(args: argparse.Namespace) -> Path | None:
+    """The configuration file this command read, for deployments to pass to their runs."""
+    named = args.config or os.environ.get("ERPSYNC_CONFIG") or DEFAULT_CONFIG_NAME
+    path = Path(named).resolve()
+    return path if path.exists() else None
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     prepare_prefect_env(settings)
     ensure_sandbox_erp(settings)
@@ -194,5 +223,29 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     with embedded_platform(settings):
         live = load_settings(args.config)
         preflight(live)
-        serve_deployments(live, paused=args.no_schedule)
+        return serve_deployments(
+            live, config_file(args), host=args.host, port=args.port, paused=args.no_schedule
+        )
+
+
+def worker(settings: Settings, args: argparse.Namespace) -> int:
+    prepare_prefect_env(settings)
+    from deployments.worker import start_worker
+
+    start_worker(args.pool, args.name)
+    return 0  # not reached: the process became the worker
+
+
+def alerts(settings: Settings, args: argparse.Namespace) -> int:
+    """For a prefect.yaml set-up: the automations `erpsync serve` would create."""
+    prepare_prefect_env(settings)
+    from deployments.alerts import ensure_automations
+    from deployments.worker import require_api
+
+    require_api()
+    names = ensure_automations(settings)
+    if not names:
+        raise ConfigError("notifications: set webhook or block to say where alerts go")
+    for name in names:
+        print(f"automation {name!r} reports to {settings.notifications.target}")
     return 0

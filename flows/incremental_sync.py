@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow
+from prefect.states import State
 
-from erpsync.config import load_settings
-from flows.parameters import SyncParameters
-from flows.runner import open_context, run_plan
+from flows.parameters import ConfigPath
+from flows.runner import run_sync
 
 __all__ = ["incremental_sync"]
 
 
 @flow(name="incremental-sync", log_prints=False, validate_parameters=True)
-def incremental_sync(params: SyncParameters | None = None) -> dict[str, Any]:
-    params = params or SyncParameters()
-    settings = load_settings()
-    with open_context(settings, "incremental", dry_run=params.dry_run) as ctx:
-        return run_plan(ctx, "incremental-sync", params.model_dump(mode="json"))
+def incremental_sync(dry_run: bool = False, config: ConfigPath = "") -> dict[str, Any] | State:
+    """Bring every change since the last run across, in the documented order.
+
+    Args:
+        dry_run: Read and compare, write nothing.
+        config: The company's erpsync.toml (empty: the serving process's own).
+    """
+    return run_sync(
+        config, "incremental", "incremental-sync", {"dry_run": dry_run}, dry_run=dry_run
+    )

@@ -10,17 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow
+from prefect.states import State
 
-from erpsync.config import load_settings
-from flows.parameters import SeedParameters
-from flows.runner import open_context, run_plan
+from flows.parameters import ConfigPath, Years
+from flows.runner import run_sync
 
 __all__ = ["initial_seed"]
 
 
 @flow(name="initial-seed", log_prints=False, validate_parameters=True)
-def initial_seed(params: SeedParameters | None = None) -> dict[str, Any]:
-    params = params or SeedParameters()
-    settings = load_settings()
-    with open_context(settings, "seed", seed_years=params.years) as ctx:
-        return run_plan(ctx, "initial-seed", params.model_dump(mode="json"))
+def initial_seed(
+    years: Years = 3, resume: bool = True, config: ConfigPath = ""
+) -> dict[str, Any] | State:
+    """All master data plus the last N years of transactions.
+
+    Args:
+        years: Years of sales orders, invoices and payments to bring (0-50).
+        resume: Continue an interrupted seed: steps it finished are not run again.
+        config: The company's erpsync.toml (empty: the serving process's own).
+    """
+    parameters = {"years": years, "resume": resume}
+    return run_sync(config, "seed", "initial-seed", parameters, seed_years=years)

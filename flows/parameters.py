@@ -1,13 +1,25 @@
-"""Typed run parameters: the Prefect UI renders each model as the deployment's run form."""
+"""Run parameters the flows take directly: plain, typed, with defaults, so the Prefect UI
+shows a plain run form and `prefect deployment run --param entities=...` just works."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
-__all__ = ["BackfillEntity", "BackfillParameters", "SeedParameters", "SyncParameters"]
+__all__ = [
+    "BACKFILL_DAYS",
+    "BackfillEntity",
+    "ConfigPath",
+    "Entities",
+    "Years",
+    "backfill_window",
+]
+
+# A backfill without dates re-pulls the last week (today included).
+BACKFILL_DAYS = 7
 
 
 class BackfillEntity(StrEnum):
@@ -33,36 +45,17 @@ class BackfillEntity(StrEnum):
     sales_orders = "sales_orders"
 
 
-class SyncParameters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    dry_run: bool = Field(False, description="Read and compare, write nothing.")
-
-
-class SeedParameters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    years: int = Field(
-        3, ge=0, le=50, description="Years of sales orders, invoices and payments to bring."
-    )
-    resume: bool = Field(
-        True,
-        description="Continue an interrupted seed: steps it finished are not run again.",
-    )
+Years = Annotated[int, Field(ge=0, le=50)]
+Entities = Annotated[list[BackfillEntity], Field(min_length=1)]
+# The erpsync.toml of the company to run (deployments pass their company's); empty:
+# $ERPSYNC_CONFIG or ./erpsync.toml of the process that runs the flow.
+ConfigPath = Annotated[str, Field(max_length=4096)]
 
 
-class BackfillParameters(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    entities: list[BackfillEntity] = Field(
-        ..., min_length=1, description="What to re-pull from the ERP."
-    )
-    start: date = Field(..., description="First day of the window (records changed from it).")
-    end: date = Field(..., description="Last day of the window, inclusive.")
-    dry_run: bool = Field(False, description="Report what would change, write nothing.")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> BackfillParameters:
-        if self.end < self.start:
-            raise ValueError(f"end {self.end} is before start {self.start}")
-        return self
+def backfill_window(start: date | None, end: date | None) -> tuple[date, date]:
+    """The days a backfill covers; ValueError when end comes before start."""
+    end = end or date.today()
+    start = start or end - timedelta(days=BACKFILL_DAYS - 1)
+    if end < start:
+        raise ValueError(f"backfill end {end} is before start {start}")
+    return start, end

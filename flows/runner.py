@@ -1,15 +1,13 @@
-"""What the three flows share: opening the connectors, running steps as a DAG, reporting.
+"""What the flows share: the company's lease, opening the connectors, walking the plan,
+the ledger and the run artifact.
 
-A run executes its steps serially in the documented order. Each step is submitted as a
-Prefect task with `wait_for` on the steps it depends on, so the Prefect UI draws the real
-dependency graph. A step whose dependency failed is not run: it is recorded as SKIPPED
-with the name of the failed step, and only the steps that depend on it are affected. At
-the end the run ledger and a markdown artifact carry the per-step figures; a run with a
-failed step ends Failed and says which step and why.
+A run with a failed step ends Failed and says which step and why; the steps that did not
+need the failed one still ran (flows/walk.py).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -17,23 +15,25 @@ from typing import Any
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.utilities.annotations import quote
+from prefect.states import Cancelled, State
 
 from connectors.platform.client import PlatformClient
 from connectors.sage100.client import Sage100Reader
-from erpsync.config import Settings
+from erpsync.config import Settings, load_settings
 from erpsync.engine.context import Mode, SyncContext
-from erpsync.engine.steps import ORDER_OF_OPERATIONS, Blocking, StepSpec
+from erpsync.engine.steps import ORDER_OF_OPERATIONS, StepSpec
 from erpsync.engine.write_path import session_factory
 from erpsync.errors import ConfigError, SyncRunFailed
 from erpsync.report import markdown_summary
 from erpsync.state import StateStore, StepOutcome
-from erpsync.state.store import RESUMED
+from erpsync.state.lease import AttachedLease, Lease, LeaseHeld
+from flows.prefect_states import crash_in_prefect
+from flows.remote import remote_writes
+from flows.walk import Walk
 from tasks import STEPS
 
-__all__ = ["open_context", "run_plan"]
+__all__ = ["open_context", "plan", "run_plan", "run_sync"]
 
 
 def _platform_url(settings: Settings) -> str:
@@ -45,19 +45,70 @@ def _platform_url(settings: Settings) -> str:
     return settings.platform.url
 
 
+def run_sync(
+    config: str,
+    mode: Mode,
+    flow_name: str,
+    parameters: dict[str, Any],
+    *,
+    steps: Iterable[int] | None = None,
+    dry_run: bool = False,
+    **window: Any,
+) -> dict[str, Any] | State:
+    """One run of one company: take its lease, connect, run the plan, let go.
+
+    A run that finds the company's lease taken (another seed, sync or backfill of the same
+    company is running) does nothing: it is recorded as SKIPPED in the ledger and ends
+    Cancelled in Prefect, never queued behind the other.
+    """
+    settings = load_settings(config or None)
+    state = settings.state_store()
+    try:
+        state.migrate()
+        run_id = _run_id()
+        lease = state.lease(run_id, flow_name, settings.state.lease_seconds)
+        try:
+            lease.acquire()
+        except LeaseHeld as held:
+            state.record_skipped_run(run_id, flow_name, parameters, str(held))
+            get_run_logger().warning("%s", held)
+            return Cancelled(message=str(held))
+        try:
+            with open_context(
+                settings, state, mode, run_id, lease, dry_run=dry_run, **window
+            ) as ctx:
+                return run_plan(ctx, flow_name, parameters, steps)
+        except BaseException as exc:  # stopped from outside (SIGTERM, cancelled, Ctrl-C)
+            if not isinstance(exc, Exception):
+                state.end_if_running(run_id, "CRASHED", f"stopped: {type(exc).__name__}")
+            raise
+        finally:
+            lease.release()
+    finally:
+        state.close()
+
+
+def _run_id() -> str:
+    return str(flow_run.get_id() or f"local-{int(time.time() * 1000)}")
+
+
 @contextmanager
 def open_context(
-    settings: Settings, mode: Mode, *, dry_run: bool = False, **window: Any
+    settings: Settings,
+    state: StateStore,
+    mode: Mode,
+    run_id: str,
+    lease: Lease | AttachedLease | None = None,
+    *,
+    dry_run: bool = False,
+    **window: Any,
 ) -> Iterator[SyncContext]:
-    """Connect to both systems and the state store, checking each before anything is read."""
-    state = StateStore(settings.state_url)
-    state.migrate()
+    """Connect to both systems, checking each before anything is read."""
     erp = Sage100Reader.from_settings(settings.erp, url=settings.erp_url)
     platform = PlatformClient.from_settings(settings.platform, base_url=_platform_url(settings))
     try:
         erp.check()
         platform.health()
-        run_id = str(flow_run.get_id() or f"local-{int(time.time() * 1000)}")
         ctx = SyncContext(
             settings=settings,
             erp=erp,
@@ -67,27 +118,27 @@ def open_context(
             mode=mode,
             dry_run=dry_run,
             session_factory=session_factory(settings),
+            lease=lease,
             **window,
         )
         try:
             yield ctx
+        except BaseException as exc:
+            if not isinstance(exc, Exception):  # SIGTERM, Ctrl-C, a cancelled run
+                # The run is torn down from here: the steps still running lose their
+                # connections and would each log a traceback about it.
+                logging.disable(logging.CRITICAL)
+            raise
         finally:
             ctx.close()
     finally:
         platform.close()
         erp.close()
-        state.close()
 
 
-def _plan(numbers: Iterable[int] | None) -> list[StepSpec]:
+def plan(numbers: Iterable[int] | None) -> list[StepSpec]:
     wanted = set(numbers) if numbers is not None else set(STEPS)
     return [s for s in ORDER_OF_OPERATIONS if s.number in wanted and s.number in STEPS]
-
-
-def _skipped(spec: StepSpec, message: str) -> StepOutcome:
-    return StepOutcome(
-        spec.number, spec.name, spec.entity, spec.direction, "SKIPPED", message=message
-    )
 
 
 def run_plan(
@@ -98,40 +149,21 @@ def run_plan(
 ) -> dict[str, Any]:
     """Run the steps, record everything, and fail the flow if a step failed."""
     logger = get_run_logger()
-    plan = _plan(numbers)
     resumed = ctx.state.interrupted(flow_name) if parameters.get("resume") else None
     done_run, done = resumed or ("", set())
-    ctx.state.start_run(ctx.run_id, flow_name, parameters)
-    futures: dict[int, PrefectFuture[StepOutcome]] = {}
-    blocking = Blocking()
-    outcomes: list[StepOutcome] = []
-    for spec in plan:
-        root = blocking.blocked_by(spec)
-        if root is not None:
-            outcome = _skipped(spec, f"not run: step {root} failed")
-        elif spec.number in done:
-            outcome = _skipped(spec, f"{RESUMED} {done_run}")
-        elif (
-            spec.first_run_only
-            and ctx.mode == "incremental"
-            and ctx.state.get_watermark(spec.entity, "download") is not None
-        ):
-            outcome = _skipped(spec, "first run only")
-        else:
-            outcome = _execute(ctx, spec, futures)
-            if outcome.state == "FAILED":
-                blocking.failed(spec.number)
-        ctx.state.record_step(ctx.run_id, outcome)
-        outcomes.append(outcome)
+    crash_in_prefect(ctx.state.start_run(ctx.run_id, flow_name, parameters))
+
+    def report(spec: StepSpec, outcome: StepOutcome) -> None:
         logger.info(
             "step %s %s: %s (read %s, written %s, failed %s)",
-            spec.number,
-            spec.name,
-            outcome.state,
-            outcome.read,
-            outcome.written,
+            spec.number, spec.name, outcome.state, outcome.read, outcome.written,
             outcome.failed,
-        )
+        )  # fmt: skip
+
+    outcomes = Walk(
+        ctx, plan(numbers), record_as=ctx.run_id, done=done, done_run=done_run,
+        remote_writes=remote_writes(ctx), report=report,
+    ).run()  # fmt: skip
     hard = [o for o in outcomes if o.state == "FAILED"]
     message = "; ".join(f"step {o.step} {o.name} failed: {o.message}" for o in hard) or None
     ctx.state.finish_run(ctx.run_id, "FAILED" if hard else "COMPLETED", message, _io(ctx))
@@ -156,26 +188,3 @@ def _io(ctx: SyncContext) -> dict[str, Any]:
         "platform_records_sent": stats.records_sent,
         "platform_retries": stats.retries,
     }
-
-
-def _execute(
-    ctx: SyncContext, spec: StepSpec, futures: dict[int, PrefectFuture[StepOutcome]]
-) -> StepOutcome:
-    step_task = STEPS[spec.number]
-    upstream = [futures[d] for d in spec.depends_on if d in futures]
-    started = time.perf_counter()
-    # quote(): the context holds connections; Prefect must pass it through untouched.
-    future = step_task.submit(quote(ctx), wait_for=upstream)  # type: ignore[call-overload]
-    future.wait()
-    futures[spec.number] = future
-    state = future.state
-    if state.is_completed():
-        outcome: StepOutcome = state.result()
-        return outcome
-    error = state.result(raise_on_failure=False)
-    reason = str(error) if isinstance(error, BaseException) else (state.message or "failed")
-    outcome = StepOutcome(
-        spec.number, spec.name, spec.entity, spec.direction, "FAILED", message=reason
-    )
-    outcome.seconds = time.perf_counter() - started
-    return outcome

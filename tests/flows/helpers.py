@@ -7,12 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from erpsync.config import Settings
-from erpsync.state import RunSummary, StateStore
+from erpsync.state import RunSummary
 
 
-def run_flow(flow: Any, settings: Settings, params: Any = None) -> RunSummary:
-    state = flow(params, return_state=True)
-    store = StateStore(settings.state_url)
+def run_flow(flow: Any, settings: Settings, **params: Any) -> RunSummary:
+    state = flow(**params, return_state=True)
+    store = settings.state_store()
     try:
         summary = store.run_summary(str(state.state_details.flow_run_id))
     finally:

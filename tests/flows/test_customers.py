@@ -7,13 +7,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
-
-from connectors.platform.client import PlatformClient
-from erpsync.state import StateStore
-from flows import incremental_sync, initial_seed
 from sandbox.platform import issue_token
 from sandbox.platform.simulate import simulate_platform
 from sandbox.sage100 import simulate_erp
+
+from connectors.platform.client import PlatformClient
+from flows import incremental_sync, initial_seed
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, erp_count, run_flow
 
@@ -122,7 +121,7 @@ def test_platform_sign_ups_reach_the_erp_and_bad_ones_are_quarantined(project: P
         assert rec["erp_status"] == "error", defect
         assert rec["erp_error"]
 
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     open_entries = store.open_quarantine()
     store.close()
     quarantined = {(q["entity"], q["record_key"]) for q in open_entries}
@@ -149,7 +148,7 @@ def test_a_corrected_record_is_picked_up_again(project: Project) -> None:
     assert run[13].written == 1 and run[13].quarantined == 0
     rec = _record(project, "customers", pid)
     assert rec["erp_status"] == "synced" and rec["customer_no"]
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     assert not [q for q in store.open_quarantine() if q["record_key"] == str(pid)]
     store.close()
 

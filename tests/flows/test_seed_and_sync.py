@@ -181,9 +181,8 @@ def test_an_erp_row_outside_sage_codes_is_reported_and_the_rest_syncs(project: P
     assert items.state == "COMPLETED"
     assert items.failed == 1
     assert items.written == total - 1
-    from erpsync.state import StateStore
 
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     errors = store.run_errors(seed.run_id)
     store.close()
     assert [(e.step, e.record_key, e.field) for e in errors] == [(10, item, "ItemType")]
@@ -211,13 +210,12 @@ def _item_with_locations(settings: object) -> str:
 
 def test_backfill_rewrites_only_records_that_differ(project: Project) -> None:
     from flows import backfill
-    from flows.parameters import BackfillParameters
 
     settings = project.settings
     run_flow(initial_seed, settings)
     start, end = datetime(2000, 1, 1).date(), datetime.now().date()
-    params = BackfillParameters(entities=["items"], start=start, end=end, dry_run=False)
-    same = by_step(run_flow(backfill, settings, params))[10]
+    params = {"entities": ["items"], "start": start, "end": end, "dry_run": False}
+    same = by_step(run_flow(backfill, settings, **params))[10]
     assert same.read == erp_count(settings, "CI_Item") and same.written == 0
 
     # Lose the linkage of one item (state restored from an old backup, say): the backfill
@@ -233,7 +231,7 @@ def test_backfill_rewrites_only_records_that_differ(project: Project) -> None:
             )
         )
     engine.dispose()
-    again = by_step(run_flow(backfill, settings, params))[10]
+    again = by_step(run_flow(backfill, settings, **params))[10]
     assert again.changed == 1
     assert again.written == 0  # identical content: the platform reports it unchanged
     assert platform_count(settings, "items") == erp_count(settings, "CI_Item")
@@ -255,27 +253,25 @@ def test_a_dry_run_reports_the_difference_and_writes_nothing(project: Project) -
     """An edited item differs from what the platform holds: a dry run (backfill or sync)
     counts it as changed, sends nothing and moves no watermark; the real run then
     writes exactly it."""
-    from erpsync.state import StateStore
     from flows import backfill
-    from flows.parameters import BackfillParameters, SyncParameters
 
     settings = project.settings
     run_flow(initial_seed, settings)
     item = _item_with_locations(settings)
     before = _platform_item(settings, item)
-    store = StateStore(settings.state_url)
+    store = settings.state_store()
     marks = store.watermarks()
     _restamp_item(settings, item, datetime.now())
 
     start, end = datetime(2000, 1, 1).date(), datetime.now().date()
-    dry = BackfillParameters(entities=["items"], start=start, end=end, dry_run=True)
-    for flow, params in ((backfill, dry), (incremental_sync, SyncParameters(dry_run=True))):
-        step = by_step(run_flow(flow, settings, params))[10]
+    dry = {"entities": ["items"], "start": start, "end": end, "dry_run": True}
+    for flow, params in ((backfill, dry), (incremental_sync, {"dry_run": True})):
+        step = by_step(run_flow(flow, settings, **params))[10]
         assert (step.changed, step.written) == (1, 0), flow
         assert _platform_item(settings, item) == before  # not even re-stamped
         assert store.watermarks() == marks
 
-    real = by_step(run_flow(backfill, settings, dry.model_copy(update={"dry_run": False})))[10]
+    real = by_step(run_flow(backfill, settings, **{**dry, "dry_run": False}))[10]
     assert (real.changed, real.written) == (1, 1)
     assert _platform_item(settings, item)["description"] == f"{before['description']}."
     store.close()

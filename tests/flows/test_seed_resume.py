@@ -101,3 +101,14 @@ def test_a_killed_seed_resumes_where_it_stopped(tmp_path: Path, small_company: P
         assert str(steps[n]["message"]).startswith("done in interrupted run")
     assert steps[22]["state"] == "COMPLETED"
     assert _platform_content(broken) == _platform_content(whole)
+
+    # Prefect no longer shows the killed run Running: the resumed run, holding the lease,
+    # found it in the ledger and marked it crashed there too.
+    from prefect.client.orchestration import get_client
+
+    with sqlite3.connect(broken / ".erpsync" / "state.db") as conn:
+        states = dict(conn.execute("SELECT run_id, state FROM run").fetchall())
+    (killed,) = [run_id for run_id, state in states.items() if state == "CRASHED"]
+    with get_client(sync_client=True) as client:
+        found = client.read_flow_run(killed)  # type: ignore[arg-type]
+    assert found.state is not None and found.state.type.value == "CRASHED", found.state

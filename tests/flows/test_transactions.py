@@ -9,14 +9,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
+from sandbox.platform import issue_token
+from sandbox.platform.simulate import simulate_platform
+from sandbox.sage100.invoicing import invoice_open_orders
 
 from connectors.platform.client import PlatformClient
 from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
-from flows.parameters import SeedParameters
-from sandbox.platform import issue_token
-from sandbox.platform.simulate import simulate_platform
-from sandbox.sage100.invoicing import invoice_open_orders
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, ensure_open_invoices, erp_count, run_flow
 
@@ -152,7 +151,7 @@ def test_a_run_killed_at_each_point_of_an_order_upload_converges(project: Projec
 
 def test_the_seed_brings_only_the_years_asked_for(project: Project) -> None:
     settings = project.settings
-    run = by_step(run_flow(initial_seed, settings, SeedParameters(years=1)))
+    run = by_step(run_flow(initial_seed, settings, years=1))
     since = history_start(1).isoformat()
     assert run[20].written == erp_count(
         settings, "AR_InvoiceHistoryHeader", f"WHERE InvoiceDate >= '{since}'"
