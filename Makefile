@@ -11,7 +11,7 @@ export PREFECT_HOME ?= $(CURDIR)/.erpsync/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test system lint typecheck check bench lock wheel clean
+.PHONY: install demo test system lint typecheck check bench soak lock wheel clean
 
 install: $(STAMP)
 
@@ -48,6 +48,9 @@ check: lint typecheck
 
 bench: $(STAMP)  ## make bench SCALE=large; figures go to dev/bench/results/
 	$(BIN)/python -m bench --scale $(SCALE)
+
+soak: $(STAMP)  ## serve for 30 min on a 1-min schedule: runs due vs. completed, RSS, fds
+	$(BIN)/python -m bench.soak --minutes $(or $(MINUTES),30)
 
 wheel: $(STAMP)  ## build the product wheel into dist/ (the development kit is not in it)
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir dist .

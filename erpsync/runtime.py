@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,12 @@ from pathlib import Path
 from erpsync.config import Settings
 from erpsync.devkit import require_sandbox
 
-__all__ = ["embedded_platform", "ensure_sandbox_erp", "prepare_prefect_env"]
+__all__ = [
+    "embedded_platform",
+    "ensure_sandbox_erp",
+    "prepare_prefect_env",
+    "stop_on_sigterm",
+]
 
 
 def prepare_prefect_env(settings: Settings) -> None:
@@ -36,6 +42,20 @@ def prepare_prefect_env(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if settings.prefect.api_url:
         os.environ["PREFECT_API_URL"] = settings.prefect.api_url
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM ends a command as Ctrl-C does: the run unwinds (its lease released, its
+    ledger entry closed, the servers it started stopped) and the command ends with one
+    line and exit 130, instead of dying where it stands."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        # From here on the run is being torn down: Prefect would log each task's crash
+        # with its traceback; the operator gets the one line instead.
+        logging.disable(logging.CRITICAL)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def ensure_sandbox_erp(settings: Settings, *, log: bool = True) -> Path | None:

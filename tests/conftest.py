@@ -86,3 +86,12 @@ def odbc_drivers() -> list[str]:
 def workdir(tmp_path: Path) -> Path:
     """A scratch project folder: config, sandbox files and state live under it."""
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def tiny_company_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from sandbox.sage100 import generate
+
+    path = tmp_path_factory.mktemp("service-company") / "sage100-tiny.db"
+    generate(f"sqlite:///{path}", scale="tiny", seed=11)
+    return path
