@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from connectors.sage100.boi_com import BoiComSettings
 from erpsync.secrets import SecretRef, require_reference
 
 __all__ = ["Sage100Settings"]
@@ -27,5 +28,9 @@ class Sage100Settings(BaseModel):
     # "auto" = sql for SQLAlchemy URLs, client for raw ODBC.
     time_filter: Literal["auto", "sql", "client"] = "auto"
     chunk_size: int = Field(20_000, gt=0, le=1_000_000)
+    # The write path on the Sage server: the Business Object Interface over COM
+    # ([erp.boi] home, user, password by reference). Unset: only the sandbox company is
+    # written (a real company's uploads refuse to run rather than write SQL).
+    boi: BoiComSettings | None = None
 
     _odbc_by_reference = field_validator("odbc")(require_reference)

@@ -1,11 +1,11 @@
 """Which Sage 100 write path a run uses.
 
-Writes go through the Business Object Interface only. The sandbox implementation applies
-the BOI's rules to a sandbox company database (SQLite or PostgreSQL). A real Sage 100 is
-written by the BOI over COM on the Sage server; that implementation plugs in here, behind
-the `connectors.sage100.boi.SageSession` protocol, and is not part of this build, so a
-configuration that points at a real company (raw ODBC, SQL Server) refuses to write
-rather than fall back to SQL.
+Writes go through the Business Object Interface only. On the Sage server (or a workstation
+with Sage's workstation components) `[erp.boi]` names the MAS90 home and the Sage user,
+and the BOI is driven over COM (connectors/sage100/boi_com.py). The sandbox company is
+written by the sandbox's BOI, which applies the same rules to its database. Anything else
+(a real company read over ODBC or SQL Server without `[erp.boi]`) refuses to write rather
+than fall back to SQL.
 """
 
 from __future__ import annotations
@@ -23,11 +23,21 @@ _SANDBOX_DIALECTS = ("sqlite", "postgresql")
 
 
 def session_factory(settings: Settings) -> Callable[[], SageSession]:
+    boi = settings.erp.boi
+    if boi is not None:
+
+        def open_com() -> SageSession:
+            from connectors.sage100.boi_com import open_com_session
+
+            return open_com_session(boi.model_copy(update={"company": settings.erp.company}))
+
+        return open_com
+
     def refuse() -> SageSession:
         raise ConfigError(
-            "erp: writing into this Sage 100 company needs the Business Object Interface on "
-            "the Sage server, which this installation does not include; reads work, uploads "
-            "do not"
+            "erp.boi: writing into this Sage 100 company needs the Business Object "
+            "Interface on the Sage server ([erp.boi] home, user, password); reads work, "
+            "uploads do not"
         )
 
     if settings.erp.odbc is not None:
