@@ -77,11 +77,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _simulate(settings: Settings, args: argparse.Namespace) -> int:
-    from sandbox.sage100 import simulate_erp
-    from sandbox.sage100.invoicing import invoice_open_orders
-
     from erpsync.cli import emit
     from erpsync.runtime import ensure_sandbox_erp
+    from sandbox.sage100 import simulate_erp
+    from sandbox.sage100.invoicing import invoice_open_orders
 
     ensure_sandbox_erp(settings)
     changes = simulate_erp(
@@ -120,6 +119,7 @@ def _simulate_platform(
     settings: Settings, counts: dict[str, int], invalid: int, seed: int | None
 ) -> dict[str, Any]:
     from pydantic import SecretStr
+
     from sandbox.platform import PlatformSandbox, issue_token
     from sandbox.platform.simulate import simulate_platform
 

@@ -16,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sandbox.sage100 import generate
-from sandbox.sage100.boi import open_session
-from sandbox.sage100.com import FakeProvideXScript
 
 from connectors.sage100.boi import SageSession
 from connectors.sage100.boi_com import BoiComSettings, open_com_session
+from sandbox.sage100 import generate
+from sandbox.sage100.boi import open_session
+from sandbox.sage100.com import FakeProvideXScript
 
 __all__ = ["HOME", "NOW", "PASSWORD", "PASSWORD_ENV", "USER", "com_settings"]
 

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sandbox.sage100.com import FakeComError, FakeProvideXScript
 
 from connectors.sage100.boi import (
     EXISTING_RECORD,
@@ -38,6 +37,7 @@ from connectors.sage100.boi_com import (
 from connectors.sage100.boi_com_objects import SEP, ColumnNames, byref
 from connectors.sage100.stamps import format_sage_time
 from erpsync.errors import ConfigError, ConnectionFailed
+from sandbox.sage100.com import FakeComError, FakeProvideXScript
 from tests.contract.conftest import HOME, NOW, PASSWORD, PASSWORD_ENV, USER, com_settings
 from tests.sandbox.boi_fixtures import (
     count,

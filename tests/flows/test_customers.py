@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
-from sandbox.platform import issue_token
-from sandbox.platform.simulate import simulate_platform
-from sandbox.sage100 import simulate_erp
 
 from connectors.platform.client import PlatformClient
 from flows import incremental_sync, initial_seed
+from sandbox.platform import issue_token
+from sandbox.platform.simulate import simulate_platform
+from sandbox.sage100 import simulate_erp
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, erp_count, run_flow
 

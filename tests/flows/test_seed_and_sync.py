@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sandbox.sage100 import simulate_erp
-
 from connectors.sage100.stamps import format_sage_time
 from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
+from sandbox.sage100 import simulate_erp
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, erp_count, erp_execute, platform_count, run_flow
 

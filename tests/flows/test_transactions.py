@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import SecretStr
-from sandbox.platform import issue_token
-from sandbox.platform.simulate import simulate_platform
-from sandbox.sage100.invoicing import invoice_open_orders
 
 from connectors.platform.client import PlatformClient
 from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
+from sandbox.platform import issue_token
+from sandbox.platform.simulate import simulate_platform
+from sandbox.sage100.invoicing import invoice_open_orders
 from tests.flows.conftest import Project
 from tests.flows.helpers import by_step, ensure_open_invoices, erp_count, run_flow
 

@@ -35,9 +35,8 @@ def _run(env: dict[str, str], *args: str, timeout: float = 180) -> subprocess.Co
 def production(
     tmp_path: Path, tiny_company_file: Path, prefect_database: str, postgres_schema_url: str
 ) -> Iterator[dict[str, Any]]:
-    from sandbox.platform import PlatformSandbox, issue_token
-
     from erpsync.prefect_server import LocalPrefectServer
+    from sandbox.platform import PlatformSandbox, issue_token
 
     company = tmp_path / "sage100-abc.db"
     shutil.copy(tiny_company_file, company)
