@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -73,7 +74,6 @@ def test_failed_and_overdue_runs_are_reported_to_the_webhook(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from prefect import tags
-    from prefect.events import emit_event
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     from deployments.alerts import ensure_automations
@@ -104,18 +104,23 @@ def test_failed_and_overdue_runs_are_reported_to_the_webhook(
         body = _wait(received, "ended Failed")
         assert "incremental-sync" in body["text"]
 
-        # A run that started and never ended: reported once it is overdue (12 s here).
+        # A run that started and never ended, told to Prefect's events API as a worker
+        # would: reported once it is overdue (12 s here).
+        import httpx
+
         run_id = uuid.uuid4()
-        emit_event(
-            event="prefect.flow-run.Running",
-            resource={"prefect.resource.id": f"prefect.flow-run.{run_id}"},
-            related=[
+        running = {
+            "id": str(uuid.uuid4()),
+            "occurred": datetime.now(UTC).isoformat(),
+            "event": "prefect.flow-run.Running",
+            "resource": {"prefect.resource.id": f"prefect.flow-run.{run_id}"},
+            "related": [
                 {"prefect.resource.id": "prefect.tag.company:ABC", "prefect.resource.role": "tag"}
             ],
-        )
-        from prefect.events.worker import EventsWorker
-
-        EventsWorker.drain_all(timeout=10)  # sent now, not at exit
+            "payload": {},
+        }
+        posted = httpx.post(f"{prefect_server}/events", json=[running], timeout=10)
+        assert posted.status_code == 204, posted.text
         overdue = _wait(received, "overdue", timeout=150)
         assert "running for more than" in overdue["text"]
         # another company's failures are not ours
