@@ -13,7 +13,7 @@ what the benchmark measures for the engine itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 
@@ -46,9 +46,12 @@ def _sa_table(spec: Table, metadata: sa.MetaData) -> sa.Table:
     return table
 
 
-def company_metadata(names: Iterable[str] | None = None) -> sa.MetaData:
-    """Metadata for the named tables (all of the catalogue by default)."""
+def company_metadata(
+    names: Iterable[str] | None = None, *, tables: Mapping[str, Table] = TABLES
+) -> sa.MetaData:
+    """Metadata for the named tables (all by default) of `tables`: Sage's standard layout
+    (the catalogue), or a company's with its UDFs (the sandbox's)."""
     metadata = sa.MetaData()
-    for name in names if names is not None else TABLES:
-        _sa_table(TABLES[name], metadata)
+    for name in names if names is not None else tables:
+        _sa_table(tables[name], metadata)
     return metadata

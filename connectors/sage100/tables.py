@@ -1,14 +1,14 @@
 """The Sage 100 tables erpsync reads and writes: names, columns, widths, value codes, keys.
 
-This catalogue is the one place that knows Sage's physical layout. The reader builds its
-column lists from it, the sandbox generator creates its company database from it, the
-write path checks widths and codes against it, and the mappings name its columns.
-
-Sources: Sage's file layouts (Rel 4.40 and 6.00) where they give a width, the public
-`sage100-ddl` mirror where they do not (see ../shared/reference/sage100.md). Where the two
-disagree (AR_Customer names and addresses), the official layout wins. Widths differ
-between Sage releases, so production code should read them at runtime; the sandbox uses
-these.
+This catalogue is what erpsync expects of a Sage 100 company: the standard columns of the
+tables it reads and writes, their kinds and value codes, and the keys. It holds no UDF_
+column: user-defined fields are each company's own and come from the configuration
+(`[udf_fields]`). At run time the reader checks it against the live company
+(connectors/sage100/discovery.py): widths come from the company, a column marked
+`optional` (one some Sage releases or set-ups lack) may be missing, any other missing
+column is an error naming it. The widths here are those of current releases (the
+sandbox's), from Sage's file layouts and a real company's DDL mirror
+(../shared/reference/sage100.md).
 
 Column kinds:
     str   fixed-width string (`width` characters); Sage pads keys, integrators strip spaces
@@ -21,7 +21,7 @@ Column kinds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 __all__ = [
@@ -42,6 +42,9 @@ class Column:
     width: int | None = None
     scale: int = 0
     codes: tuple[str, ...] = ()
+    # A company may lack it (older releases, modules not installed): the fields that
+    # read it are left out, with a warning, instead of failing the step.
+    optional: bool = False
 
     @property
     def is_udf(self) -> bool:
@@ -79,6 +82,10 @@ def _s(name: str, width: int, *codes: str) -> Column:
     return Column(name, "str", width, codes=codes)
 
 
+def _opt(col: Column) -> Column:
+    return replace(col, optional=True)
+
+
 def _flag(name: str) -> Column:
     return Column(name, "flag", 1, codes=("Y", "N"))
 
@@ -95,13 +102,15 @@ def _text(name: str) -> Column:
     return Column(name, "text")
 
 
+# Only DateUpdated/TimeUpdated drive incremental reads; not every stamped table carries
+# the created stamps (AR_TransactionPaymentHistory has none).
 STAMP_COLUMNS: tuple[Column, ...] = (
-    _date("DateCreated"),
-    Column("TimeCreated", "time", 8),
-    _s("UserCreatedKey", 10),
+    _opt(_date("DateCreated")),
+    _opt(Column("TimeCreated", "time", 8)),
+    _opt(_s("UserCreatedKey", 10)),
     _date("DateUpdated"),
     Column("TimeUpdated", "time", 8),
-    _s("UserUpdatedKey", 10),
+    _opt(_s("UserUpdatedKey", 10)),
 )
 
 
@@ -169,13 +178,25 @@ _SALES_DOC_PARTIES: tuple[Column, ...] = (
     _s("JobNo", 7),
 )
 
-_ORDER_HEADER: tuple[Column, ...] = (
-    _s("SalesOrderNo", 7),
-    _date("OrderDate"),
-    _s("OrderType", 1, "S", "B", "M", "R", "Q", "P"),
-    _date("ShipExpireDate"),
-    *_SALES_DOC_PARTIES,
-    _s("ConfirmTo", 30),
+
+def _order_header(history: bool) -> tuple[Column, ...]:
+    """SO_SalesOrderHeader's columns; its history twin may lack a few of them."""
+    maybe = _opt if history else (lambda c: c)
+    return (
+        _s("SalesOrderNo", 7),
+        _date("OrderDate"),
+        maybe(_s("OrderType", 1, "S", "B", "M", "R", "Q", "P")),
+        maybe(_date("ShipExpireDate")),
+        *_SALES_DOC_PARTIES,
+        *_ORDER_HEADER_REST,
+        maybe(_s("CurrentInvoiceNo", 7)),
+        _s("BillToDivisionNo", 2),
+        _s("BillToCustomerNo", 20),
+    )
+
+
+_ORDER_HEADER_REST: tuple[Column, ...] = (
+    _s("ConfirmTo", 50),
     _s("EmailAddress", 250),
     _s("TaxExemptNo", 15),
     _s("PaymentType", 5),
@@ -187,19 +208,9 @@ _ORDER_HEADER: tuple[Column, ...] = (
     _dec("DiscountAmt", 12, 2),
     _dec("DepositAmt", 12, 2),
     _dec("Weight", 11, 2),
-    _s("CurrentInvoiceNo", 7),
-    _s("BillToDivisionNo", 2),
-    _s("BillToCustomerNo", 20),
-    _flag("UDF_SEND_TO_SERVICE_PRO"),
-    _s("UDF_SERVICE_PRO_STATUS", 15),
-    # The platform's order id travels with the order: the exactly-once key of step 21.
-    _s("UDF_PLATFORM_ORDER_ID", 30),
 )
 
-_ORDER_LINE: tuple[Column, ...] = (
-    _s("SalesOrderNo", 7),
-    _s("LineKey", 6),
-    _s("LineSeqNo", 14),
+_LINE_ITEM: tuple[Column, ...] = (
     _s("ItemCode", 30),
     _s("ItemType", 1, *_ITEM_TYPES),
     _s("ItemCodeDesc", 30),
@@ -207,19 +218,41 @@ _ORDER_LINE: tuple[Column, ...] = (
     _s("PriceLevel", 1),
     _s("UnitOfMeasure", 4),
     _dec("UnitOfMeasureConvFactor", 11, 4),
-    _dec("QuantityOrdered", *_QTY),
     _dec("QuantityShipped", *_QTY),
     _dec("QuantityBackordered", *_QTY),
-    _dec("UnitPrice", *_QTY),
     _dec("UnitCost", *_QTY),
-    _dec("ExtensionAmt", 11, 2),
-    _dec("LineDiscountPercent", 9, 3),
+    _dec("LineDiscountPercent", 8, 3),
     _date("PromiseDate"),
     _s("TaxClass", 2),
     _s("SalesAcctKey", 9),
     _s("CostOfGoodsSoldAcctKey", 9),
     _flag("DropShip"),
     _text("CommentText"),
+)
+
+# An open order's line: keyed by LineKey, shown in LineSeqNo order.
+_ORDER_LINE: tuple[Column, ...] = (
+    _s("SalesOrderNo", 7),
+    _s("LineKey", 6),
+    _s("LineSeqNo", 14),
+    *_LINE_ITEM,
+    _dec("QuantityOrdered", *_QTY),
+    _dec("UnitPrice", *_QTY),
+    _dec("ExtensionAmt", 11, 2),
+)
+
+# Its history: keyed by SequenceNo, with the quantity and price as first entered and as
+# last revised (the order table's QuantityOrdered, UnitPrice, ExtensionAmt are the latter).
+_ORDER_HISTORY_LINE: tuple[Column, ...] = (
+    _s("SalesOrderNo", 7),
+    _s("SequenceNo", 14),
+    _s("LineKey", 6),
+    *_LINE_ITEM,
+    _dec("QuantityOrderedOriginal", *_QTY),
+    _dec("QuantityOrderedRevised", *_QTY),
+    _dec("OriginalUnitPrice", *_QTY),
+    _dec("LastUnitPrice", *_QTY),
+    _dec("LastExtensionAmt", 11, 2),
 )
 
 TABLES: dict[str, Table] = {
@@ -362,7 +395,6 @@ TABLES: dict[str, Table] = {
             _s("TelephoneNo", 17),
             _s("FaxNo", 17),
             _s("EmailAddress", 50),
-            _s("UDF_REGION", 10),
         ),
         _table(
             "IM_ProductLine",
@@ -429,8 +461,6 @@ TABLES: dict[str, Table] = {
             _flag("UseInSO"),
             _flag("UseInPO"),
             _flag("DropShip"),
-            _s("UDF_BRAND", 20),
-            _flag("UDF_WEB_ITEM"),
             keys={
                 "KITEMTYPE": ("ItemType", "ItemCode"),
                 "KPRODLINE": ("ProductLine", "ItemCode"),
@@ -500,17 +530,17 @@ TABLES: dict[str, Table] = {
             ("ARDivisionNo", "CustomerNo"),
             _s("ARDivisionNo", 2),
             _s("CustomerNo", 20),
-            _s("CustomerName", 30),
-            _s("AddressLine1", 30),
-            _s("AddressLine2", 30),
-            _s("AddressLine3", 30),
-            _s("City", 20),
+            _s("CustomerName", 50),
+            _s("AddressLine1", 40),
+            _s("AddressLine2", 40),
+            _s("AddressLine3", 40),
+            _s("City", 30),
             _s("State", 2),
             _s("ZipCode", 10),
             _s("CountryCode", 3),
-            _s("TelephoneNo", 17),
-            _s("TelephoneExt", 5),
-            _s("FaxNo", 17),
+            _s("TelephoneNo", 20),
+            _s("TelephoneExt", 6),
+            _s("FaxNo", 20),
             _s("EmailAddress", 250),
             _s("URLAddress", 50),
             _s("ContactCode", 10),
@@ -530,9 +560,10 @@ TABLES: dict[str, Table] = {
             _s("StatementCycle", 1),
             _s("PrimaryShipToCode", 4),
             _s("DefaultPaymentType", 5),
-            # National accounts: the customer whose bill-to this customer uses.
-            _s("BillToDivisionNo", 2),
-            _s("BillToCustomerNo", 20),
+            # National Accounts: the customer whose bill-to this customer uses. A company
+            # without the module has no such columns: step 18 then has nothing to link.
+            _opt(_s("BillToDivisionNo", 2)),
+            _opt(_s("BillToCustomerNo", 20)),
             _dec("CreditLimit", 13, 2),
             _dec("LastPaymentAmt", 13, 2),
             _dec("HighestStmntBalance", 13, 2),
@@ -545,13 +576,6 @@ TABLES: dict[str, Table] = {
             _date("DateLastActivity"),
             _date("DateLastPayment"),
             _date("DateEstablished"),
-            _s("UDF_WEB_ACCOUNT", 30),
-            _s("UDF_INDUSTRY", 20),
-            # The platform's id of a customer created there: looked up before any create,
-            # so a run killed between the ERP write and the platform write-back never
-            # creates the customer twice.
-            _s("UDF_PLATFORM_ID", 30),
-            keys={"KBILLTO": ("BillToDivisionNo", "BillToCustomerNo")},
         ),
         _table(
             "SO_ShipToAddress",
@@ -570,11 +594,10 @@ TABLES: dict[str, Table] = {
             _s("SalespersonNo", 4),
             _s("WarehouseCode", 3),
             _s("TaxSchedule", 9),
-            _s("TaxExemptNo", 15),
+            # Only where A/R sales-tax reporting keeps exemptions per ship-to.
+            _opt(_s("TaxExemptNo", 15)),
             _flag("ResidentialAddress"),
             _s("ShipVia", 15),
-            _s("UDF_DELIVERY_NOTES", 30),
-            _s("UDF_PLATFORM_ID", 30),
         ),
         _table(
             "AR_CustomerContact",
@@ -599,14 +622,12 @@ TABLES: dict[str, Table] = {
             _s("FaxNo", 20),
             _s("EmailAddress", 50),
             _text("ContactNotes"),
-            _s("UDF_ROLE", 20),
-            _s("UDF_PLATFORM_ID", 30),
         ),
         # --- sales orders ---------------------------------------------------------------
         _table(
             "SO_SalesOrderHeader",
             ("SalesOrderNo",),
-            *_ORDER_HEADER,
+            *_order_header(history=False),
             _s("OrderStatus", 1, "N", "O", "C", "H"),
             keys={
                 "KCUSTOMER": ("ARDivisionNo", "CustomerNo", "SalesOrderNo"),
@@ -619,7 +640,7 @@ TABLES: dict[str, Table] = {
         _table(
             "SO_SalesOrderHistoryHeader",
             ("SalesOrderNo",),
-            *_ORDER_HEADER,
+            *_order_header(history=True),
             # A active, C completed, X deleted order, Q quote, Z deleted quote
             _s("OrderStatus", 1, "A", "C", "X", "Q", "Z"),
             _date("LastInvoiceDate"),
@@ -631,8 +652,8 @@ TABLES: dict[str, Table] = {
         ),
         _table(
             "SO_SalesOrderHistoryDetail",
-            ("SalesOrderNo", "LineKey"),
-            *_ORDER_LINE,
+            ("SalesOrderNo", "SequenceNo"),
+            *_ORDER_HISTORY_LINE,
             stamped=False,
         ),
         # --- invoices and payments ------------------------------------------------------
@@ -661,7 +682,6 @@ TABLES: dict[str, Table] = {
             _dec("Weight", 11, 2),
             _date("InvoiceDueDate"),
             _date("DiscountDueDate"),
-            _s("UDF_PLATFORM_ORDER_ID", 30),
             keys={"KCUSTOMER": ("ARDivisionNo", "CustomerNo", "InvoiceNo")},
         ),
         _table(
@@ -732,9 +752,9 @@ TABLES: dict[str, Table] = {
             _dec("TransactionAmt", 13, 2),
             _date("PaymentDate"),
             _s("CheckNo", 10),
-            _s("PaymentReference", 30),
+            _s("PaymentReference", 14),
             _s("PaymentType", 5),
-            _s("DepositNo", 5),
+            _opt(_s("DepositNo", 5)),
         ),
         _table(
             "AR_CashReceiptsDeposit",
@@ -756,8 +776,6 @@ TABLES: dict[str, Table] = {
             _s("PaymentType", 5),
             _dec("PostingAmt", 13, 2),
             _s("CashAcctKey", 9),
-            # The platform's payment id: the exactly-once key of the payments step.
-            _s("UDF_PLATFORM_PAYMENT_ID", 30),
         ),
         _table(
             "AR_CashReceiptsDetail",

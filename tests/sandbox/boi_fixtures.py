@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from connectors.sage100.boi import NEW_RECORD, SUCCESS, CustomerBus, SalesOrderBus
 from connectors.sage100.schema import company_metadata
 from sandbox.sage100.boi import SandboxSession, open_session
+from sandbox.sage100.layout import TABLES
 
 __all__ = [
     "NOW",
@@ -47,7 +48,7 @@ def boi(tiny_copy: str) -> Iterator[SandboxSession]:
 
 def read(url: str, name: str, **where: object) -> list[dict[str, Any]]:
     """Rows of a table as committed, through a connection of its own."""
-    table = company_metadata([name]).tables[name]
+    table = company_metadata([name], tables=TABLES).tables[name]
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from connectors.sage100.schema import company_metadata
 from sandbox.sage100 import GenerationReport, generate
+from sandbox.sage100.layout import TABLES
 
 # The sandbox "now" of every generated company here: a Sunday afternoon, so the history
 # ends on a weekend and the stamps of the last days are before and after 10:00.
@@ -28,7 +29,7 @@ def sqlite_url(path: Path) -> str:
 
 def read_table(url: str, name: str) -> pd.DataFrame:
     """A whole table with the catalogue's types (dates as dates, numerics as floats)."""
-    table = company_metadata([name]).tables[name]
+    table = company_metadata([name], tables=TABLES).tables[name]
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:

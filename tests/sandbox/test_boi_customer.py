@@ -102,8 +102,9 @@ def test_update_keeps_unchanged_fields_and_restamps(boi: SandboxSession) -> None
     [
         (
             "CustomerName$",
-            "x" * 31,
-            f"CustomerName$: '{'x' * 31}' is 31 characters; the field holds 30",
+            "x" * 51,
+            # the value is shortened in the message
+            f"CustomerName$: '{'x' * 35}...' is 51 characters; the field holds 50",
         ),
         (
             "ShipMethod$",

@@ -12,8 +12,8 @@ from tests.sandbox.conftest import AS_OF, Reader
 TODAY = AS_OF.date()
 
 
-def _line_totals(lines: pd.DataFrame, key: str) -> pd.Series:
-    return lines.groupby(key)["ExtensionAmt"].sum()
+def _line_totals(lines: pd.DataFrame, key: str, column: str = "ExtensionAmt") -> pd.Series:
+    return lines.groupby(key)[column].sum()
 
 
 def test_history_spans_four_full_years(tiny_read: Reader, small_read: Reader) -> None:
@@ -39,17 +39,22 @@ def test_order_statuses_and_lines_are_realistic(small_read: Reader) -> None:
     assert (lines["ItemType"] == "1").mean() > 0.9
     comments = lines[lines["ItemType"] == "4"]
     assert len(comments) and comments["CommentText"].ne("").all()
-    assert comments[["QuantityOrdered", "UnitPrice", "ExtensionAmt"]].eq(0).all().all()
+    amounts = ["QuantityOrderedOriginal", "QuantityOrderedRevised", "LastUnitPrice"]
+    assert comments[[*amounts, "LastExtensionAmt"]].eq(0).all().all()
     assert set(lines["ItemType"]) == {"1", "3", "4", "5"}
+    # History lines are keyed by SequenceNo, in entry order
     first = (
-        lines.sort_values(["SalesOrderNo", "LineSeqNo"]).groupby("SalesOrderNo")["LineKey"].first()
+        lines.sort_values(["SalesOrderNo", "SequenceNo"]).groupby("SalesOrderNo")["LineKey"].first()
     )
     assert (first == "000001").all()
+    assert (lines["QuantityOrderedOriginal"] == lines["QuantityOrderedRevised"]).all()
 
 
 def test_order_headers_agree_with_their_lines_and_tax_rate(small_read: Reader) -> None:
     orders = small_read("SO_SalesOrderHistoryHeader").set_index("SalesOrderNo")
-    totals = _line_totals(small_read("SO_SalesOrderHistoryDetail"), "SalesOrderNo")
+    totals = _line_totals(
+        small_read("SO_SalesOrderHistoryDetail"), "SalesOrderNo", "LastExtensionAmt"
+    )
     gap = (orders["TaxableAmt"] + orders["NonTaxableAmt"] - totals.loc[orders.index]).abs()
     assert gap.max() < 0.005
     schedules = small_read("SY_SalesTaxScheduleDetail")
@@ -74,8 +79,15 @@ def test_open_orders_live_in_the_order_tables(small_read: Reader) -> None:
     old_lines = small_read("SO_SalesOrderHistoryDetail")
     same = old_lines[old_lines["SalesOrderNo"].isin(current.index)]
     key = ["SalesOrderNo", "LineKey"]
+    # the same lines, in the history's layout
+    as_history = lines.rename(
+        columns={"LineSeqNo": "SequenceNo", "QuantityOrdered": "QuantityOrderedRevised",
+                 "UnitPrice": "LastUnitPrice", "ExtensionAmt": "LastExtensionAmt"}
+    )  # fmt: skip
+    shared = [c for c in as_history.columns if c in same.columns]
     pd.testing.assert_frame_equal(
-        lines.sort_values(key, ignore_index=True), same.sort_values(key, ignore_index=True)
+        as_history[shared].sort_values(key, ignore_index=True),
+        same[shared].sort_values(key, ignore_index=True),
     )
 
 

@@ -16,7 +16,7 @@ from sandbox.sage100.customers import customer_frames
 from sandbox.sage100.invoices import InvoiceNumbers, ar_invoices, so_invoices
 from sandbox.sage100.items import item_frames
 from sandbox.sage100.order_calendar import OrderCalendar
-from sandbox.sage100.orders import OrderChunk, order_chunks
+from sandbox.sage100.orders import OrderChunk, history_lines, order_chunks
 from sandbox.sage100.payments import CustomerTotals, pay_days, settle
 from sandbox.sage100.reference import build_reference, reference_frames
 from sandbox.sage100.scales import Scale, scale_named
@@ -45,18 +45,20 @@ def generate(
     as_of: datetime | None = None,
     replace: bool = False,
     progress: Progress | None = None,
+    udfs: bool = True,
 ) -> GenerationReport:
     """Create the catalogue's tables at `url` and fill them with a sandbox company.
 
     The same (scale, seed, as_of) gives the same contents, row for row. `as_of` is the
     sandbox's "now" (server-local wall clock; default: now, to the second): every stamp is
     at or before it. A database that already has catalogue tables is refused unless
-    `replace` is true, which drops and recreates them.
+    `replace` is true, which drops and recreates them. `udfs=False` makes a company with
+    Sage's standard columns only (no UDF at all), as a company that created none.
     """
     size = scale_named(scale)
     moment = (as_of or datetime.now()).replace(microsecond=0)
     started = time.perf_counter()
-    writer = CompanyWriter(url)
+    writer = CompanyWriter(url, udfs=udfs)
     report = GenerationReport(writer.url, size.name, seed, moment)
     try:
         writer.prepare(replace=replace)
@@ -115,7 +117,7 @@ class _Company:
                 )
             )
             yield "SO_SalesOrderHistoryHeader", chunk.header
-            yield "SO_SalesOrderHistoryDetail", chunk.lines
+            yield "SO_SalesOrderHistoryDetail", history_lines(chunk.lines)
             yield from _open_orders(chunk)
             self.totals.add_open_orders(chunk)
             yield from receivables

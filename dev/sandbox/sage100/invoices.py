@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from connectors.sage100.tables import STAMP_COLUMNS, table
+from connectors.sage100.tables import STAMP_COLUMNS
 from sandbox.sage100.catalog import ITEM_TYPE, MISC, ItemCatalog
 from sandbox.sage100.common import (
     DAY,
@@ -24,6 +24,7 @@ from sandbox.sage100.common import (
     stamp_columns,
     text,
 )
+from sandbox.sage100.layout import table
 from sandbox.sage100.orders import OrderChunk
 from sandbox.sage100.reference_data import TERMS
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from connectors.sage100.schema import company_metadata
 from connectors.sage100.stamps import format_sage_time
+from sandbox.sage100.layout import TABLES
 
 __all__ = ["Invoiced", "invoice_open_orders"]
 
@@ -45,7 +46,7 @@ def invoice_open_orders(url: str, count: int, *, now: datetime | None = None) ->
              "UserUpdatedKey": _USER}  # fmt: skip
     created = {"DateCreated": now.date(), "TimeCreated": format_sage_time(now),
                "UserCreatedKey": _USER, **stamp}  # fmt: skip
-    meta = company_metadata()
+    meta = company_metadata(tables=TABLES)
     t = meta.tables
     engine = sa.create_engine(url)
     done = Invoiced(now, [], [])

@@ -8,8 +8,9 @@ quote, Z deleted quote. Open order status: N new, O open, H on hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -292,3 +293,19 @@ def order_chunks(
             items,
             customers,
         )
+
+
+# SO_SalesOrderDetail columns whose history counterparts have other names.
+_HISTORY_ONLY = ("LineSeqNo", "QuantityOrdered", "UnitPrice", "ExtensionAmt")
+
+
+def history_lines(lines: Mapping[str, Any]) -> dict[str, Any]:
+    """Order lines (columns as arrays, or one line's values) in SO_SalesOrderHistoryDetail's
+    layout: keyed by SequenceNo, with the quantity and price as entered and as revised
+    (the same, for lines nobody has revised)."""
+    out = {c: v for c, v in lines.items() if c not in _HISTORY_ONLY}
+    out["SequenceNo"] = lines["LineSeqNo"]
+    out["QuantityOrderedOriginal"] = out["QuantityOrderedRevised"] = lines["QuantityOrdered"]
+    out["OriginalUnitPrice"] = out["LastUnitPrice"] = lines["UnitPrice"]
+    out["LastExtensionAmt"] = lines["ExtensionAmt"]
+    return out

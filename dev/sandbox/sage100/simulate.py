@@ -17,9 +17,9 @@ import numpy as np
 import sqlalchemy as sa
 
 from connectors.sage100.stamps import format_sage_time
-from connectors.sage100.tables import TABLES
 from sandbox.sage100.common import USERS
 from sandbox.sage100.customers import customer_rows
+from sandbox.sage100.layout import TABLES
 from sandbox.sage100.reference import build_reference
 from sandbox.sage100.scales import SCALES
 from sandbox.sage100.user_edits import ITEM_EDITS, customer_edits

@@ -15,8 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.schema import CreateTable
 
 from connectors.sage100.schema import company_metadata
-from connectors.sage100.tables import TABLES, Column, Table
+from connectors.sage100.tables import TABLES as STANDARD_TABLES
+from connectors.sage100.tables import Column, Table
 from sandbox.sage100.common import Frame
+from sandbox.sage100.layout import TABLES
 
 __all__ = ["CompanyWriter", "safe_url"]
 
@@ -39,10 +41,15 @@ def _default(col: Column) -> Any:
 
 
 class CompanyWriter:
-    def __init__(self, url: str) -> None:
+    """Writes a generated company. `udfs=False`: Sage's standard layout only (a company
+    that created no UDF), the generator's UDF values dropped."""
+
+    def __init__(self, url: str, *, udfs: bool = True) -> None:
         self.url = safe_url(url)
         self.engine = sa.create_engine(url)
-        self.metadata = company_metadata()
+        self.tables = TABLES if udfs else STANDARD_TABLES
+        self.udfs = udfs
+        self.metadata = company_metadata(tables=self.tables)
         self.sqlite = self.engine.dialect.name == "sqlite"
         self.conn = self.engine.connect()
         self._insert_sql: dict[str, str] = {}
@@ -50,7 +57,7 @@ class CompanyWriter:
     # --- set-up ---------------------------------------------------------------------------
     def prepare(self, *, replace: bool) -> None:
         """Create the catalogue's tables; refuse a database that already has some."""
-        existing = [t for t in sa.inspect(self.conn).get_table_names() if t in TABLES]
+        existing = [t for t in sa.inspect(self.conn).get_table_names() if t in self.tables]
         if existing and not replace:
             shown = ", ".join(sorted(existing)[:5]) + (", ..." if len(existing) > 5 else "")
             raise ValueError(
@@ -82,7 +89,7 @@ class CompanyWriter:
 
     # --- rows -----------------------------------------------------------------------------
     def insert(self, name: str, frame: Frame) -> int:
-        spec = TABLES[name]
+        spec = self.tables[name]
         columns = self._columns(spec, frame)
         rows = list(zip(*columns, strict=True))
         if not rows:
@@ -102,7 +109,7 @@ class CompanyWriter:
     def update(self, name: str, key: tuple[str, ...], frame: Frame, batch: int = 5_000) -> int:
         """UPDATE rows by key with the frame's other columns (no stamps are touched),
         `batch` rows per executemany so memory stays flat."""
-        spec = TABLES[name]
+        spec = self.tables[name]
         table = self.metadata.tables[name]
         stmt = (
             sa.update(table)
@@ -127,6 +134,8 @@ class CompanyWriter:
         return self._insert_sql[name]
 
     def _columns(self, spec: Table, frame: Frame) -> list[list[Any]]:
+        if not self.udfs:  # the generator fills the sandbox's UDFs; this company has none
+            frame = {c: v for c, v in frame.items() if not c.startswith("UDF_")}
         unknown = [c for c in frame if c not in spec.column_names]
         if unknown:
             raise ValueError(f"{spec.name} has no column(s) {', '.join(unknown)} in the catalogue")

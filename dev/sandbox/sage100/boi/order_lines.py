@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from connectors.sage100.boi import FAILURE, SUCCESS
-from connectors.sage100.tables import TABLES, Column
+from connectors.sage100.tables import Column
 from sandbox.sage100.boi.record import Row, blank_value, check_reference
 from sandbox.sage100.boi.rules import Rejected, bare, coerce, label, shown, to_boi
+from sandbox.sage100.layout import TABLES
 
 if TYPE_CHECKING:
     from sandbox.sage100.boi.sales_order import SalesOrderBusImpl

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from connectors.sage100.tables import TABLES
 from sandbox.sage100.boi.order_lines import REGULAR
 from sandbox.sage100.boi.record import Row, blank_value
 from sandbox.sage100.boi.rules import Rejected, cents, shown
+from sandbox.sage100.orders import history_lines
 
 if TYPE_CHECKING:
     from sandbox.sage100.boi.session import SandboxSession
@@ -112,7 +112,7 @@ def write_history(
             sa.update(table).where(table.c.SalesOrderNo == header["SalesOrderNo"]).values(kept)
         )
         return
-    row = {c.name: header.get(c.name, blank_value(c)) for c in TABLES[table.name].columns}
+    row = {c.name: header.get(c.name, blank_value(c)) for c in session.spec(table.name).columns}
     row["OrderStatus"] = "Q" if header["OrderType"] in _QUOTES else "A"
     conn.execute(sa.insert(table), [row])
 
@@ -123,8 +123,9 @@ def insert_lines(
     if not lines:
         return
     rows = [line | {"SalesOrderNo": number} for line in lines]
-    for name in ("SO_SalesOrderDetail", "SO_SalesOrderHistoryDetail"):
-        conn.execute(sa.insert(session.table(name)), rows)
+    conn.execute(sa.insert(session.table("SO_SalesOrderDetail")), rows)
+    history = session.table("SO_SalesOrderHistoryDetail")
+    conn.execute(sa.insert(history), [history_lines(row) for row in rows])
 
 
 def allocate(
@@ -163,7 +164,7 @@ def allocate(
         conn.execute(update, found)
     missing = [(key, q) for key, q in wanted.items() if key not in present]
     if missing:
-        blank = {c.name: blank_value(c) for c in TABLES[table.name].columns}
+        blank = {c.name: blank_value(c) for c in session.spec(table.name).columns}
         created = session.stamps(moment, created=True)
         conn.execute(
             sa.insert(table),

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from connectors.sage100.boi import FAILURE, SUCCESS
-from connectors.sage100.tables import TABLES
 from sandbox.sage100.boi.record import Row
 from sandbox.sage100.boi.rules import Rejected, bare, cents, coerce, label, shown, to_boi
+from sandbox.sage100.layout import TABLES
 
 if TYPE_CHECKING:
     from sandbox.sage100.boi.cash_receipts import CashReceiptsBusImpl

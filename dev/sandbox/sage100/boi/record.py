@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from connectors.sage100.boi import EXISTING_RECORD, FAILURE, NEW_RECORD, SUCCESS, WARNING
-from connectors.sage100.tables import TABLES, Column, Table
+from connectors.sage100.tables import Column, Table
 from sandbox.sage100.boi.rules import (
     READ_ONLY,
     SALESPERSON_PAIRS,
@@ -71,7 +71,7 @@ class BusRecord:
 
     def __init__(self, session: SandboxSession) -> None:
         self._session = session
-        self._spec: Table = TABLES[self.table_name]
+        self._spec: Table = session.spec(self.table_name)
         self._keys: dict[str, str] = {}
         self._record_key: dict[str, str] = {}
         self._values: Row | None = None

@@ -23,8 +23,10 @@ from connectors.sage100.boi import (
     SO_SALES_ORDER_BUS,
     SO_SHIP_TO_ADDRESS_BUS,
 )
+from connectors.sage100.discovery import company_table, inspect_columns
 from connectors.sage100.schema import company_metadata
 from connectors.sage100.stamps import format_sage_time
+from connectors.sage100.tables import Table
 from erpsync.errors import ConnectionFailed
 from sandbox.sage100.boi.cash_receipts import CashReceiptsBusImpl
 from sandbox.sage100.boi.contact import ContactBusImpl
@@ -32,6 +34,7 @@ from sandbox.sage100.boi.customer import CustomerBusImpl
 from sandbox.sage100.boi.record import BusRecord
 from sandbox.sage100.boi.sales_order import SalesOrderBusImpl
 from sandbox.sage100.boi.ship_to import ShipToAddressBusImpl
+from sandbox.sage100.layout import TABLES
 from sandbox.sage100.writer import safe_url
 
 __all__ = ["SandboxSession", "open_session"]
@@ -42,19 +45,27 @@ Row = dict[str, Any]
 @cache
 def _catalogue() -> sa.MetaData:
     """The catalogue's tables, built once: sessions only read them."""
-    return company_metadata()
+    return company_metadata(tables=TABLES)
 
 
 class SandboxSession:
     """SY_Session on the sandbox company: see connectors.sage100.boi.SageSession."""
 
     def __init__(
-        self, engine: sa.Engine, *, company: str, user_key: str, now: Callable[[], datetime]
+        self,
+        engine: sa.Engine,
+        *,
+        company: str,
+        user_key: str,
+        now: Callable[[], datetime],
+        specs: Mapping[str, Table] | None = None,
     ) -> None:
         self.company = company
         self.user_key = user_key
         self.engine = engine
-        self.metadata = _catalogue()
+        # The company's own layout: a company with no UDFs (or fewer) is written as it is.
+        self.specs: Mapping[str, Table] = specs or TABLES
+        self.metadata = _catalogue() if specs is None else company_metadata(tables=self.specs)
         self._now = now
         self._issued: dict[tuple[str, ...], int] = {}
         self._closed = False
@@ -99,6 +110,10 @@ class SandboxSession:
     # --- helpers for the business objects -------------------------------------------------
     def table(self, name: str) -> sa.Table:
         return self.metadata.tables[name]
+
+    def spec(self, name: str) -> Table:
+        """The company's layout of `name`: the sandbox's columns it has, and its own."""
+        return self.specs[name]
 
     def now(self) -> datetime:
         return self._now()
@@ -177,4 +192,9 @@ def open_session(
         raise ConnectionFailed(
             f"{shown} is not a Sage 100 sandbox company: missing {', '.join(missing[:5])}"
         )
-    return SandboxSession(engine, company=company, user_key=user_key, now=now)
+    with engine.connect() as conn:
+        specs = {
+            name: company_table(spec, inspect_columns(conn, name) or []).table
+            for name, spec in TABLES.items()
+        }
+    return SandboxSession(engine, company=company, user_key=user_key, now=now, specs=specs)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from connectors.sage100.boi import FAILURE, LineCollection
-from connectors.sage100.tables import TABLES
 from sandbox.sage100.boi import (
     BusRecord,
     CashReceiptsBusImpl,
@@ -20,6 +19,7 @@ from sandbox.sage100.boi import (
 )
 from sandbox.sage100.boi.rules import bare, label
 from sandbox.sage100.com.base import Record
+from sandbox.sage100.layout import TABLES
 
 if TYPE_CHECKING:
     from sandbox.sage100.com.server import FakeProvideXScript, FakeSySession
