@@ -37,6 +37,7 @@ __all__ = [
     "Settings",
     "StateSettings",
     "SyncSettings",
+    "UdfField",
     "load_settings",
 ]
 
@@ -89,6 +90,10 @@ class SyncSettings(_Section):
     new_customer_division: str = Field("00", pattern=r"^\d{2}$")
     # Share of an upload batch the gate may reject before the step is failed as systemic.
     max_quarantine_share: float = Field(0.2, ge=0, le=1)
+    # A UDF_ column of AR_Customer, SO_ShipToAddress and AR_CustomerContact holding the
+    # platform id: set on create and looked up before one, besides the write intents
+    # (state) that make creates exactly-once without it. Empty: no UDF of erpsync's own.
+    platform_id_udf: str = Field("", pattern=r"^$|^UDF_[A-Za-z0-9_]+$")
 
 
 Side = Literal["erp", "platform"]
@@ -136,6 +141,10 @@ class OrderSettings(_Section):
     default_cogs_account: str = ""
     # Orders of customers on credit hold are quarantined instead of imported.
     reject_credit_hold: bool = True
+    # A UDF_ column of SO_SalesOrderHeader (and its history) holding the platform order
+    # id: set on import and looked up before one, besides the write intents (state) that
+    # make imports exactly-once without it. Empty: no UDF of erpsync's own.
+    platform_id_udf: str = Field("", pattern=r"^$|^UDF_[A-Za-z0-9_]+$")
 
 
 class PaymentSettings(_Section):
@@ -146,6 +155,10 @@ class PaymentSettings(_Section):
     payment_type: str = Field("VISA", max_length=5)
     # Cash account AccountKey; empty: the payment type's own.
     cash_account: str = ""
+    # A UDF_ column of AR_CashReceiptsHeader holding the platform payment id: set on
+    # entry and looked up before one, besides the write intents (state) that make
+    # receipts exactly-once without it. Empty: no UDF of erpsync's own.
+    platform_id_udf: str = Field("", pattern=r"^$|^UDF_[A-Za-z0-9_]+$")
 
 
 class PrefectSettings(_Section):
@@ -164,6 +177,13 @@ class PrefectSettings(_Section):
     erp_write_deployment: str = Field("", pattern=r"^$|^[^/]+/[^/]+$")
     # How long a run waits for its ERP writes before it fails those steps.
     erp_write_timeout_seconds: int = Field(1800, ge=10)
+
+
+class UdfField(_Section):
+    """One UDF of the company and the platform custom field it carries."""
+
+    field: str = Field(min_length=1, max_length=80)
+    direction: Literal["both", "down", "up"] = "both"
 
 
 class NotificationSettings(_Section):
@@ -201,8 +221,11 @@ class Settings(BaseSettings):
     orders: OrderSettings = Field(default_factory=OrderSettings)
     payments: PaymentSettings = Field(default_factory=PaymentSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
-    # UDF_ column -> platform custom field, per platform entity; replaces the built-in map.
-    udf_fields: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # The company's UDFs that carry platform custom fields, per platform entity
+    # ("items", "customers", ...): UDF_ column -> custom field name (both directions where
+    # the entity syncs both ways), or {field = ..., direction = "down" | "up" | "both"}.
+    # Empty on the embedded sandbox company: the sandbox's own UDFs.
+    udf_fields: dict[str, dict[str, str | UdfField]] = Field(default_factory=dict)
     # Directory relative paths resolve against (the config file's directory).
     root: Path = Path(".")
 
@@ -271,6 +294,31 @@ class Settings(BaseSettings):
     @property
     def prefect_home(self) -> Path:
         return self.path(self.prefect.home)
+
+    @field_validator("udf_fields")
+    @classmethod
+    def _udf_columns(
+        cls, value: dict[str, dict[str, str | UdfField]]
+    ) -> dict[str, dict[str, str | UdfField]]:
+        for entity, columns in value.items():
+            for column in columns:
+                if not column.startswith("UDF_"):
+                    raise ValueError(f"{entity}: {column!r} is not a UDF_ column")
+        return value
+
+    def udfs(self, entity: str, direction: Literal["down", "up"]) -> dict[str, str]:
+        """UDF column -> platform custom field for `entity` in `direction`."""
+        configured = self.udf_fields
+        if not configured and self.uses_sandbox_erp:
+            from sandbox.sage100.layout import UDF_FIELDS  # the dev kit: sandbox only
+
+            configured = {e: dict(c) for e, c in UDF_FIELDS.items()}
+        out: dict[str, str] = {}
+        for column, target in configured.get(entity, {}).items():
+            spec = target if isinstance(target, UdfField) else UdfField(field=target)
+            if spec.direction in ("both", direction):
+                out[column] = spec.field
+        return out
 
     @property
     def company(self) -> str:

@@ -7,6 +7,7 @@ __all__ = [
     "ConnectionFailed",
     "ErpsyncError",
     "RunSkipped",
+    "SchemaMismatch",
     "SecretUnavailable",
     "SyncRunFailed",
 ]
@@ -22,6 +23,10 @@ class ConfigError(ErpsyncError):
     """The configuration file or an environment override is invalid."""
 
     exit_code = 2
+
+
+class SchemaMismatch(ConfigError):
+    """The ERP company lacks a table or column erpsync needs (or the configuration names)."""
 
 
 class SecretUnavailable(ConfigError):

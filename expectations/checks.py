@@ -14,14 +14,14 @@ never shadow a Sage column.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from connectors.sage100.tables import table
+from connectors.sage100.tables import Table, table
 from expectations.formats import CONTROL_CHARACTERS
 from expectations.messages import template_fields
 from expectations.rules import Between, InSet, Matches, MaxLength, NotMatches, NotMissing, Rule
@@ -197,17 +197,21 @@ def matches(
     return Check(name, column, severity, message, Matches(pattern), when=when)
 
 
-def catalogue_checks(table_name: str, columns: Iterable[str]) -> tuple[Check, ...]:
-    """Widths, value codes, numeric precision and control characters, from the catalogue.
+def catalogue_checks(
+    table_name: str, columns: Iterable[str], tables: Mapping[str, Table] | None = None
+) -> tuple[Check, ...]:
+    """Widths, value codes, numeric precision and control characters of Sage's columns.
 
-    Only `columns` that the Sage table has are checked; the rest (the engine's own columns)
-    are left to the suite. Nothing here is hard-coded: a width that changes in
-    connectors/sage100/tables.py changes the check.
+    `tables` holds the live company's tables (ReferenceCodes.tables): the widths are the
+    company's, and its UDF_ columns are checked too; without it, the catalogue's. Only
+    columns the Sage table has are checked; the rest (the engine's own columns) are left
+    to the suite. Nothing here is hard-coded.
     """
-    sage = table(table_name)
+    sage = (tables or {}).get(table_name) or table(table_name)
     known = set(sage.column_names)
+    wanted = [*columns, *(c for c in sage.column_names if c.startswith("UDF_"))]
     checks: list[Check] = []
-    for name in columns:
+    for name in dict.fromkeys(wanted):
         if name not in known:
             continue
         col = sage.column(name)

@@ -46,7 +46,7 @@ def contact_suite(ref: ReferenceCodes) -> Suite:
         *customer_checks(ref),
         required("ContactName", "to create a contact", when=CREATE),
         pair_key("contact_code_unique_per_customer", ("customer_no", "ContactCode"), "ContactCode"),
-        *catalogue_checks("AR_CustomerContact", CONTACT_COLUMNS),
+        *catalogue_checks("AR_CustomerContact", CONTACT_COLUMNS, ref.tables),
         *address_checks(ref, state="State", zip_code="ZipCode", country="CountryCode"),
         *telephone_checks("TelephoneNo1", "TelephoneExt1"),
         email_check("EmailAddress"),

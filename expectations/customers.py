@@ -65,7 +65,7 @@ def customer_suite(ref: ReferenceCodes) -> Suite:
             formats.DIVISION_NO,
             "ARDivisionNo {value} must be two digits",
         ),
-        *catalogue_checks("AR_Customer", CUSTOMER_COLUMNS),
+        *catalogue_checks("AR_Customer", CUSTOMER_COLUMNS, ref.tables),
         *address_checks(ref, state="State", zip_code="ZipCode", country="CountryCode"),
         *telephone_checks("TelephoneNo", "TelephoneExt"),
         # Fax numbers are rarely used downstream: report a bad one, still send the customer.

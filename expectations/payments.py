@@ -73,8 +73,8 @@ def payment_suite(ref: ReferenceCodes) -> Suite:
             reads=(_TRANSACTION_DAY,),
             when=When("TransactionDate"),
         ),
-        *catalogue_checks("AR_CashReceiptsDetail", ("InvoiceNo", "AmountPosted")),
-        *catalogue_checks("AR_CashReceiptsHeader", ("PaymentType", "CheckNo")),
+        *catalogue_checks("AR_CashReceiptsDetail", ("InvoiceNo", "AmountPosted"), ref.tables),
+        *catalogue_checks("AR_CashReceiptsHeader", ("PaymentType", "CheckNo"), ref.tables),
     )
     derived = (
         customer_invoice(_CUSTOMER_INVOICE),

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 
+from connectors.sage100.tables import Table
+
 __all__ = ["ReferenceCodes"]
 
 
@@ -36,6 +38,8 @@ class ReferenceCodes:
     )
     reject_credit_hold: bool = True
     order_date_window_days: int = 366
+    # The live company's tables the batch is written to: widths and UDFs of the company.
+    tables: Mapping[str, Table] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def __post_init__(self) -> None:
         # Callers pass whatever iterable they read; freeze them so a suite cannot drift.

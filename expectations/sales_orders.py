@@ -122,7 +122,7 @@ def order_header_suite(ref: ReferenceCodes, today: dt.date) -> Suite:
         Check(
             "order_has_lines", "line_count", "error", "the order has {value} lines", Between(low=1)
         ),
-        *catalogue_checks("SO_SalesOrderHeader", ORDER_HEADER_COLUMNS),
+        *catalogue_checks("SO_SalesOrderHeader", ORDER_HEADER_COLUMNS, ref.tables),
         email_check("EmailAddress"),
         code_exists(
             "ship_via_exists", "ShipVia", ref.ship_vias, "a ship via (SO_ShippingRateHeader)"
@@ -195,7 +195,7 @@ def order_line_suite(ref: ReferenceCodes) -> Suite:
             "ExtensionAmt {value} is negative",
             Between(low=0),
         ),
-        *catalogue_checks("SO_SalesOrderDetail", ORDER_LINE_COLUMNS),
+        *catalogue_checks("SO_SalesOrderDetail", ORDER_LINE_COLUMNS, ref.tables),
     )
     return Suite(
         "so_sales_order_line_upload",

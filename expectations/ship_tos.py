@@ -53,7 +53,7 @@ def ship_to_suite(ref: ReferenceCodes) -> Suite:
         *customer_checks(ref),
         required("ShipToName", "to create a ship-to address", when=CREATE),
         pair_key("ship_to_code_unique_per_customer", ("customer_no", "ShipToCode"), "ShipToCode"),
-        *catalogue_checks("SO_ShipToAddress", SHIP_TO_COLUMNS),
+        *catalogue_checks("SO_ShipToAddress", SHIP_TO_COLUMNS, ref.tables),
         *address_checks(
             ref, state="ShipToState", zip_code="ShipToZipCode", country="ShipToCountryCode"
         ),

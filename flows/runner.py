@@ -61,6 +61,7 @@ def run_sync(
     company is running) does nothing: it is recorded as SKIPPED in the ledger and ends
     Cancelled in Prefect, never queued behind the other.
     """
+    _unsilence()
     settings = load_settings(config or None)
     state = settings.state_store()
     try:
@@ -86,6 +87,25 @@ def run_sync(
             lease.release()
     finally:
         state.close()
+
+
+_silenced = False
+
+
+def _silence_teardown() -> None:
+    """A run stopped from outside is being torn down: its steps lose their connections
+    and would each log a traceback about it. Quiet until the next run starts (a
+    long-lived process, or a test session, goes on)."""
+    global _silenced
+    _silenced = True
+    logging.disable(logging.CRITICAL)
+
+
+def _unsilence() -> None:
+    global _silenced
+    if _silenced:
+        _silenced = False
+        logging.disable(logging.NOTSET)
 
 
 def _run_id() -> str:
@@ -125,9 +145,7 @@ def open_context(
             yield ctx
         except BaseException as exc:
             if not isinstance(exc, Exception):  # SIGTERM, Ctrl-C, a cancelled run
-                # The run is torn down from here: the steps still running lose their
-                # connections and would each log a traceback about it.
-                logging.disable(logging.CRITICAL)
+                _silence_teardown()
             raise
         finally:
             ctx.close()

@@ -13,6 +13,7 @@ from connectors.sage100.boi import (
 )
 from erpsync.engine.context import SyncContext
 from erpsync.engine.download import DownloadSpec, run_download
+from erpsync.engine.steps import step
 from erpsync.engine.upload import UploadSpec, run_upload
 from erpsync.mappings import customers as m
 from erpsync.state.models import StepOutcome
@@ -67,15 +68,20 @@ SHIP_TOS_DOWN = DownloadSpec(17, m.SHIP_TOS_DOWN, direction="ship_tos")
 CUSTOMER_LINKS_DOWN = DownloadSpec(18, m.CUSTOMER_LINKS_DOWN)
 CONTACTS_DOWN = DownloadSpec(19, m.CONTACTS_DOWN, direction="contacts")
 
+# identity: what tells the record a create wrote from one a Sage user put under the key
+# erpsync had reserved for it (a ship-to code typed by hand meanwhile).
 CUSTOMERS_UP = UploadSpec(
-    13, m.CUSTOMERS_UP, AR_CUSTOMER_BUS, _suite("customer_suite"), CUSTOMERS_DOWN, "customers"
-)
+    13, m.CUSTOMERS_UP, AR_CUSTOMER_BUS, _suite("customer_suite"), CUSTOMERS_DOWN, "customers",
+    identity=("CustomerName",),
+)  # fmt: skip
 SHIP_TOS_UP = UploadSpec(
-    14, m.SHIP_TOS_UP, SO_SHIP_TO_ADDRESS_BUS, _suite("ship_to_suite"), SHIP_TOS_DOWN, "ship_tos"
-)
+    14, m.SHIP_TOS_UP, SO_SHIP_TO_ADDRESS_BUS, _suite("ship_to_suite"), SHIP_TOS_DOWN, "ship_tos",
+    identity=("ShipToName",),
+)  # fmt: skip
 CONTACTS_UP = UploadSpec(
-    15, m.CONTACTS_UP, AR_CUSTOMER_CONTACT_BUS, _suite("contact_suite"), CONTACTS_DOWN, "contacts"
-)
+    15, m.CONTACTS_UP, AR_CUSTOMER_CONTACT_BUS, _suite("contact_suite"), CONTACTS_DOWN, "contacts",
+    identity=("ContactName",),
+)  # fmt: skip
 
 
 @step_task(13)
@@ -105,6 +111,15 @@ def download_ship_tos(ctx: SyncContext) -> StepOutcome:
 
 @step_task(18)
 def download_customer_links(ctx: SyncContext) -> StepOutcome:
+    if "parent_customer_no" not in ctx.company_mapping(CUSTOMER_LINKS_DOWN.mapping).fields:
+        # Bill-to / sold-to links live in National Accounts' AR_Customer columns: a
+        # company without them has no links to send.
+        info = step(18)
+        return StepOutcome(
+            18, info.name, info.entity, info.direction,
+            message="not applicable: AR_Customer has no BillToDivisionNo/BillToCustomerNo "
+            "(National Accounts)",
+        )  # fmt: skip
     return run_download(ctx, CUSTOMER_LINKS_DOWN)
 
 

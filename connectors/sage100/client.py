@@ -14,19 +14,21 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
 from pydantic import SecretStr
 
+from connectors.sage100.discovery import CompanyTable, company_table, inspect_columns, odbc_columns
 from connectors.sage100.models import build_frame, key_batches, stamp_mask
 from connectors.sage100.odbc import odbc_engine, odbc_error_text, odbc_passwords, redact_odbc
 from connectors.sage100.settings import Sage100Settings
 from connectors.sage100.stamps import SageStamp
 from connectors.sage100.tables import Table, table
-from erpsync.errors import ConfigError, ConnectionFailed
+from erpsync.errors import ConfigError, ConnectionFailed, SchemaMismatch
 
 __all__ = ["Sage100Reader"]
 
@@ -49,6 +51,7 @@ class Sage100Reader:
         time_filter: TimeFilter = "auto",
         chunk_size: int = 20_000,
         setting_name: str | None = None,
+        timezone: str = "",
     ) -> None:
         if (url is None) == (odbc is None):
             raise ValueError("Sage100Reader needs exactly one of url= or odbc=")
@@ -76,9 +79,13 @@ class Sage100Reader:
         # IN-list size for key reads: bound parameters per statement allow more than the
         # 200 ProvideX integrators use (SQL Server caps a statement at 2,100 parameters).
         self.key_batch = _KEY_BATCH.get(self._engine.dialect.name, 200)
+        self._odbc = odbc is not None
+        self.timezone = timezone
         self._queries = 0
         self._by_table: Counter[str] = Counter()
         self._lock = threading.Lock()
+        # What the company has, per table: discovered on first use, once per reader.
+        self._live: dict[str, CompanyTable] = {}
 
     @classmethod
     def from_settings(cls, settings: Sage100Settings, *, url: str) -> Sage100Reader:
@@ -90,6 +97,7 @@ class Sage100Reader:
                 time_filter=settings.time_filter,
                 chunk_size=settings.chunk_size,
                 setting_name=f"erp.odbc ({settings.odbc.describe()})",
+                timezone=settings.timezone,
             )
         by_reference = settings.url.startswith(("env:", "prefect-secret:"))
         return cls(
@@ -97,6 +105,7 @@ class Sage100Reader:
             time_filter=settings.time_filter,
             chunk_size=settings.chunk_size,
             setting_name=f"erp.url ({settings.url})" if by_reference else "erp.url",
+            timezone=settings.timezone,
         )
 
     def _url_engine(self, url: str) -> tuple[sa.Engine, str]:
@@ -182,6 +191,56 @@ class Sage100Reader:
             finally:
                 self._executed(_PROBE_TABLE)
 
+    # --- the Sage server's clock -----------------------------------------------------------------
+    def server_now(self) -> datetime:
+        """The Sage server's wall-clock time (Sage's stamps have no zone): from erp.timezone,
+        else from the company's database; never this worker's clock, whose zone may not be
+        the Sage server's."""
+        if self.timezone:
+            return datetime.now(ZoneInfo(self.timezone)).replace(tzinfo=None)
+        query = None if self._odbc else _SERVER_NOW.get(self._engine.dialect.name)
+        if query is None:
+            raise ConfigError(
+                f"erp.timezone: {self._setting} cannot tell the Sage server's time; set "
+                "erp.timezone to its time zone (e.g. America/Chicago)"
+            )
+        with self._connect() as conn:
+            try:
+                value = conn.execute(sa.text(query)).scalar_one()
+            except sa.exc.DBAPIError as exc:
+                raise self._failure(exc, "cannot read the server's clock: ") from None
+        found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return found.replace(tzinfo=None)
+
+    # --- the company's own schema --------------------------------------------------------------
+    def company_table(self, name: str) -> CompanyTable:
+        """The catalogue table `name` as this company has it (connectors.sage100.discovery).
+        SchemaMismatch when the company has no such table."""
+        with self._lock:
+            found = self._live.get(name)
+        if found is not None:
+            return found
+        spec = _table(name)
+        with self._connect() as conn:
+            try:
+                if self._odbc:
+                    live = odbc_columns(conn.connection.dbapi_connection, name)
+                else:
+                    live = inspect_columns(conn, name)
+            except sa.exc.DBAPIError as exc:
+                raise self._failure(exc, f"cannot read the columns of {name}: ") from None
+        if live is None:
+            raise SchemaMismatch(f"{self._setting}: the company has no table {name}")
+        found = company_table(spec, live)
+        with self._lock:
+            self._live[name] = found
+        return found
+
+    def table(self, name: str) -> Table:
+        """The live table: the catalogue's columns the company has, with its widths, and
+        its own (UDF) columns."""
+        return self.company_table(name).table
+
     # --- reads ---------------------------------------------------------------------------------
     def read(
         self,
@@ -200,7 +259,7 @@ class Sage100Reader:
         column is >= the value (e.g. InvoiceDate for the last N years of history).
         `key_order` names one of the table's Sage keys ("KCUSTOMER"): rows come in that
         key's order, which every Sage driver serves from the key's index."""
-        spec = _table(table)
+        spec = self.table(table)
         wanted = _columns(spec, columns)
         order: tuple[str, ...] = ()
         if key_order is not None:
@@ -256,7 +315,7 @@ class Sage100Reader:
         Composite keys: equality on the leading columns where that costs few round trips,
         one IN list on the next column, the remaining columns matched exactly in pandas.
         """
-        spec = _table(table)
+        spec = self.table(table)
         wanted = _columns(spec, columns)
         key_cols = list(key_columns)
         if not key_cols:
@@ -375,6 +434,13 @@ class Sage100Reader:
 
 
 _KEY_BATCH = {"sqlite": 900, "postgresql": 1000, "mssql": 1000}
+# The database server's local wall-clock time, per dialect (Sage's own clock on Premium; on
+# the sandbox, the machine it runs on).
+_SERVER_NOW = {
+    "sqlite": "SELECT strftime('%Y-%m-%d %H:%M:%f', 'now', 'localtime')",
+    "postgresql": "SELECT LOCALTIMESTAMP",
+    "mssql": "SELECT GETDATE()",
+}
 
 
 def _table(name: str) -> Table:
@@ -392,7 +458,9 @@ def _columns(spec: Table, columns: Sequence[str] | None) -> list[str]:
     known = set(spec.column_names)
     for name in columns:
         if name not in known:
-            raise ValueError(f"{spec.name} has no column {name!r} in the catalogue")
+            # Never sent to the database: SQLite would read an unknown quoted name as a
+            # string literal instead of failing.
+            raise SchemaMismatch(f"the company's {spec.name} has no column {name}")
     return list(dict.fromkeys(columns))
 
 

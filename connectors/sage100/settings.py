@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -28,9 +29,25 @@ class Sage100Settings(BaseModel):
     # "auto" = sql for SQLAlchemy URLs, client for raw ODBC.
     time_filter: Literal["auto", "sql", "client"] = "auto"
     chunk_size: int = Field(20_000, gt=0, le=1_000_000)
+    # The Sage server's time zone (IANA, "America/Chicago"): Sage stamps rows with its
+    # wall clock, and watermarks are capped at its "now". Empty: asked of the company's
+    # database (SQL Server, the sandbox); required over ODBC, which cannot tell.
+    timezone: str = ""
     # The write path on the Sage server: the Business Object Interface over COM
     # ([erp.boi] home, user, password by reference). Unset: only the sandbox company is
     # written (a real company's uploads refuse to run rather than write SQL).
     boi: BoiComSettings | None = None
 
     _odbc_by_reference = field_validator("odbc")(require_reference)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"{value!r} is not a time zone name (e.g. America/Chicago)"
+                ) from None
+        return value

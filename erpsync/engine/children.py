@@ -44,15 +44,16 @@ class Children:
         self, ctx: SyncContext, headers: pd.DataFrame
     ) -> tuple[dict[Owner, list[bytes]], dict[Owner, str]]:
         """Encoded child objects per owner, and owners with a rejected child (reason)."""
+        mapping = ctx.company_mapping(self.mapping)
         child_cols = list(self.link)
         keys = sorted(set(_tuples(headers, self.parent_columns)))
-        columns = list(dict.fromkeys([*self.mapping.source_columns, *child_cols, *self.order_by,
+        columns = list(dict.fromkeys([*mapping.source_columns, *child_cols, *self.order_by,
                                       *self.where]))  # fmt: skip
         grouped: dict[Owner, list[bytes]] = defaultdict(list)
         rejected: dict[Owner, str] = {}
         # One frame for the whole chunk of headers: mapping and encoding pay their fixed
         # costs once, not once per key batch.
-        parts = list(ctx.erp.read_keys(self.mapping.table, columns, child_cols, keys))
+        parts = list(ctx.erp.read_keys(mapping.table, columns, child_cols, keys))
         if not parts:
             return grouped, rejected
         frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
@@ -64,9 +65,9 @@ class Children:
             return grouped, rejected
         frame = frame.reset_index(drop=True)
         owners = _tuples(frame, child_cols)
-        mapped = self.mapping.apply(frame, ctx)
+        mapped = mapping.apply(frame, ctx)
         if mapped.rejects:
-            owner_of = dict(zip(self.mapping.erp_keys(frame), owners, strict=True))
+            owner_of = dict(zip(mapping.erp_keys(frame), owners, strict=True))
             for key, column, reason in mapped.rejects:
                 rejected.setdefault(owner_of[key], f"{self.name} {key}: {column} {reason}")
         encoded = encode_records(mapped.records)

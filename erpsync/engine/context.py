@@ -9,6 +9,8 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from connectors.sage100.stamps import SageStamp
+from erpsync.mappings.core import EntityMapping
+from erpsync.mappings.upload import UploadMapping
 
 if TYPE_CHECKING:
     from connectors.platform.client import PlatformClient
@@ -62,6 +64,33 @@ class SyncContext:
         if self._session is not None:
             self._session.close()
             self._session = None
+
+    # --- the company's own layout --------------------------------------------------------
+    def company_mapping(self, mapping: EntityMapping) -> EntityMapping:
+        """`mapping` fitted to this company's table and configured UDFs, once a run; the
+        fields it has to leave out are named in one warning per run."""
+        fitted: dict[tuple[str, str, int], EntityMapping] = self.memo.setdefault("fitted", {})
+        key = (mapping.entity, mapping.table, id(mapping))
+        found = fitted.get(key)
+        if found is None:
+            live = self.erp.table(mapping.table)
+            found = mapping.for_company(live, self.settings.udfs(mapping.entity, "down"))
+            fitted[key] = found
+            if found.left_out:
+                self.logger.warning(
+                    "%s: the company's %s lacks what these fields read; they are not sent: %s",
+                    mapping.entity, mapping.table, "; ".join(found.left_out),
+                )  # fmt: skip
+        return found
+
+    def upload_mapping(self, mapping: UploadMapping) -> UploadMapping:
+        """An upload mapping fitted to this company's table and configured UDFs."""
+        fitted: dict[tuple[str, str, int], UploadMapping] = self.memo.setdefault("fitted_up", {})
+        key = (mapping.entity, mapping.table, id(mapping))
+        if key not in fitted:
+            live = self.erp.table(mapping.table)
+            fitted[key] = mapping.for_company(live, self.settings.udfs(mapping.entity, "up"))
+        return fitted[key]
 
     # --- what computed mapping fields may read (erpsync.mappings.core.MapContext) ----------
     @property

@@ -27,7 +27,6 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -105,7 +104,7 @@ class _Run:
     def __init__(self, ctx: SyncContext, spec: DownloadSpec) -> None:
         self.ctx = ctx
         self.spec = spec
-        self.mapping = spec.mapping
+        self.mapping = ctx.company_mapping(spec.mapping)
         self.entity = spec.entity
         info = step_spec(spec.step)
         self.outcome = StepOutcome(spec.step, info.name, info.entity, info.direction)
@@ -114,7 +113,7 @@ class _Run:
         # set ahead would carry the watermark past changes saved later on other machines,
         # so the watermark never passes the moment this step began to read; rows stamped
         # later are read again (and, unchanged, not written) until the clock catches up.
-        self.read_started = SageStamp.from_datetime(datetime.now())
+        self.read_started = SageStamp.from_datetime(ctx.erp.server_now())
         self.boundary = Boundary(
             ctx.state.get_frontier(self.entity, "download") if ctx.mode == "incremental" else None,
             ctx.settings.sync.overlap_seconds,
@@ -140,7 +139,11 @@ class _Run:
 
     @property
     def columns(self) -> list[str]:
-        cols = list(self.mapping.source_columns) + list(self.spec.extra_columns)
+        have = set(self.ctx.erp.table(self.mapping.table).column_names)
+        extra = [
+            c for c in self.spec.extra_columns if c in have or not _can_miss(self.mapping.table, c)
+        ]
+        cols = list(self.mapping.source_columns) + extra
         if self.spec.history_date:
             cols.append(self.spec.history_date)
         if sage_table(self.mapping.table).stamped:
@@ -332,6 +335,15 @@ class _Run:
                     frontier=self.boundary.frontier(),
                 )
         return out
+
+
+def _can_miss(table: str, column: str) -> bool:
+    """An extra column a step reads only if the company has it: a UDF a seed uses "if it
+    exists", or a column the catalogue marks optional."""
+    if column.startswith("UDF_"):
+        return True
+    spec = sage_table(table)
+    return column in spec.column_names and spec.column(column).optional
 
 
 def run_download(ctx: SyncContext, spec: DownloadSpec) -> StepOutcome:

@@ -29,9 +29,11 @@ class ErpView:
 def erp_payloads(ctx: SyncContext, spec: DownloadSpec, erp_keys: list[str]) -> dict[str, ErpView]:
     if not erp_keys:
         return {}
-    mapping = spec.mapping
+    mapping = ctx.company_mapping(spec.mapping)
     keys = sorted({split_erp_key(k, len(mapping.key)) for k in erp_keys})
-    columns = list(dict.fromkeys([*mapping.source_columns, *spec.extra_columns]))
+    have = set(ctx.erp.table(mapping.table).column_names)
+    extra = [c for c in spec.extra_columns if c in have]
+    columns = list(dict.fromkeys([*mapping.source_columns, *extra]))
     frames = list(ctx.erp.read_keys(mapping.table, columns, mapping.key, keys))
     if not frames:
         return {}

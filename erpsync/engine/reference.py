@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from erpsync.engine.context import SyncContext
+from erpsync.errors import SchemaMismatch
 from erpsync.mappings.upload import split_number
 
 __all__ = ["reference_codes"]
@@ -110,4 +111,27 @@ def reference_codes(
         inactive_items=inactive,
         open_invoices=invoices,
         reject_credit_hold=ctx.settings.orders.reject_credit_hold,
+        tables=_upload_tables(ctx),
     )
+
+
+_UPLOAD_TABLES = (
+    "AR_Customer",
+    "SO_ShipToAddress",
+    "AR_CustomerContact",
+    "SO_SalesOrderHeader",
+    "SO_SalesOrderDetail",
+    "AR_CashReceiptsHeader",
+    "AR_CashReceiptsDetail",
+)
+
+
+def _upload_tables(ctx: SyncContext) -> dict[str, Any]:
+    """The company's own layout of the tables uploads write (discovered once a run)."""
+    found = {}
+    for name in _UPLOAD_TABLES:
+        try:
+            found[name] = ctx.erp.table(name)
+        except SchemaMismatch:  # the step that writes it fails on its own, naming it
+            continue
+    return found

@@ -6,21 +6,28 @@ a small named function that computes it. Functions declare the Sage columns they
 `@computed(...)`, so the reader fetches exactly the columns a mapping needs.
 
 Mapping is vectorised: a function receives the whole chunk and returns a Series. Before
-mapping, every Sage column the mapping reads is checked against the catalogue (width and
-value codes); rows that break Sage's own rules are set aside with a RecordError naming the
-record and the column, and the rest of the chunk goes on.
+mapping, every Sage column the mapping reads is checked against the company's own widths
+and the catalogue's value codes; rows that break Sage's rules are set aside with a
+RecordError naming the record and the column, and the rest of the chunk goes on.
+
+A mapping is written against the catalogue; `for_company` fits it to a live company:
+fields that read a column the company lacks are left out when that column is optional (or
+a UDF a seed documents, used "if it exists"), a missing required column is an error naming
+it, and the UDF_ columns come from the configuration (`[udf_fields]`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from connectors.sage100.tables import Table
 from connectors.sage100.tables import table as sage_table
+from erpsync.errors import SchemaMismatch
 
 __all__ = [
     "Computed",
@@ -29,6 +36,7 @@ __all__ = [
     "MappedChunk",
     "computed",
     "encode_records",
+    "reads",
     "split_erp_key",
 ]
 
@@ -70,6 +78,11 @@ class MappedChunk:
     kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
+def reads(source: str | Computed) -> tuple[str, ...]:
+    """The Sage columns a field reads."""
+    return (source,) if isinstance(source, str) else tuple(getattr(source, "columns", ()))
+
+
 @dataclass(frozen=True)
 class EntityMapping:
     entity: str
@@ -85,6 +98,10 @@ class EntityMapping:
     # Key columns that must not be blank (default: all). Sage blank-fills unused key
     # parts, e.g. the customer of a price-code record that is not customer-specific.
     nonblank: tuple[str, ...] | None = None
+    # The live table this mapping was fitted to (for_company); None: the catalogue's.
+    company: Table | None = field(default=None, compare=False, repr=False)
+    # Fields for_company left out (their column is missing), for the run's warning.
+    left_out: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def source_columns(self) -> tuple[str, ...]:
@@ -95,6 +112,47 @@ class EntityMapping:
         cols.extend(self.extra_columns)
         own = [c for c in dict.fromkeys(cols) if c not in self.enriched]
         return tuple(own)
+
+    def for_company(self, live: Table, udfs: Mapping[str, str] | None = None) -> EntityMapping:
+        """This mapping as the company `live` can serve it; `udfs` (UDF column -> custom
+        field, from the configuration) replaces the built-in ones. SchemaMismatch names
+        the columns the company lacks that the mapping cannot do without."""
+        have = set(live.column_names)
+        spec = sage_table(self.table)
+        known = set(spec.column_names)
+
+        def can_miss(column: str) -> bool:
+            return column.startswith("UDF_") or (column in known and spec.column(column).optional)
+
+        wanted = [*self.key, *self.extra_columns]
+        missing = [c for c in wanted if c not in have and c not in self.enriched]
+        fields: dict[str, str | Computed] = {}
+        left_out: list[str] = []
+        for target, source in self.fields.items():
+            absent = [c for c in reads(source) if c not in have and c not in self.enriched]
+            if not absent:
+                fields[target] = source
+            elif all(can_miss(c) for c in absent):
+                left_out.append(f"{target} ({', '.join(absent)})")
+            else:
+                missing.extend(absent)
+        chosen = dict(self.udfs if udfs is None else udfs)
+        absent_udfs = [c for c in chosen if c not in have]
+        if absent_udfs:
+            named = ", ".join(f"udf_fields.{self.entity}.{c}" for c in absent_udfs)
+            raise SchemaMismatch(f"{named}: the company's {self.table} has no such column")
+        hard = [c for c in dict.fromkeys(missing) if not (c in self.extra_columns and can_miss(c))]
+        if hard:
+            named = ", ".join(f"{self.table}.{c}" for c in hard)
+            raise SchemaMismatch(f"{self.entity}: the company has no {named}")
+        return replace(
+            self,
+            fields=fields,
+            udfs=chosen,
+            extra_columns=tuple(c for c in self.extra_columns if c in have),
+            company=live,
+            left_out=tuple(left_out),
+        )
 
     def erp_keys(self, frame: pd.DataFrame) -> pd.Series:
         """The linkage key: Sage's key columns joined by "|" (see split_erp_key)."""
@@ -107,11 +165,12 @@ class EntityMapping:
         self, frame: pd.DataFrame, keys: pd.Series
     ) -> tuple[np.ndarray, list[tuple[str, str, str]]]:
         """Rows whose Sage values break the catalogue's widths or codes are rejected."""
-        spec = sage_table(self.table)
+        spec = self.company or sage_table(self.table)
         bad = np.zeros(len(frame), dtype=bool)
         rejects: list[tuple[str, str, str]] = []
+        known = set(spec.column_names)
         for name in self.source_columns:
-            if name not in frame.columns:
+            if name not in frame.columns or name not in known:
                 continue
             col = spec.column(name)
             if col.kind not in ("str", "flag") or not (col.width or col.codes):

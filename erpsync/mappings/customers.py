@@ -139,7 +139,6 @@ CUSTOMERS_DOWN = EntityMapping(
         "erp_status": synced,
         "erp_error": no_error,
     },
-    udfs={"UDF_WEB_ACCOUNT": "web_account", "UDF_INDUSTRY": "industry"},
     enriched=("ShipToTaxExemptNo",),
 )
 
@@ -189,7 +188,6 @@ SHIP_TOS_DOWN = EntityMapping(
         "erp_status": synced,
         "erp_error": no_error,
     },
-    udfs={"UDF_DELIVERY_NOTES": "delivery_notes"},
 )
 
 
@@ -223,7 +221,6 @@ CONTACTS_DOWN = EntityMapping(
         "erp_status": synced,
         "erp_error": no_error,
     },
-    udfs={"UDF_ROLE": "role"},
 )
 
 # --- platform -> Sage -----------------------------------------------------------------------
@@ -252,7 +249,6 @@ CUSTOMERS_UP = UploadMapping(
         "TermsCode": "terms_code",
     },
     salesperson="sales_person_no",
-    udfs={"UDF_WEB_ACCOUNT": "web_account", "UDF_INDUSTRY": "industry"},
 )
 
 SHIP_TOS_UP = UploadMapping(
@@ -278,7 +274,6 @@ SHIP_TOS_UP = UploadMapping(
         "ResidentialAddress": "residential",
     },
     salesperson="sales_person_no",
-    udfs={"UDF_DELIVERY_NOTES": "delivery_notes"},
 )
 
 CONTACTS_UP = UploadMapping(
@@ -301,5 +296,4 @@ CONTACTS_UP = UploadMapping(
         "TelephoneExt1": "phone_extension",
         "EmailAddress": "email",
     },
-    udfs={"UDF_ROLE": "role"},
 )

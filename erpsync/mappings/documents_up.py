@@ -61,7 +61,6 @@ ORDER_SAGE_COLUMNS: tuple[str, ...] = (
     "ConfirmTo",
     "EmailAddress",
     "UDF_SEND_TO_SERVICE_PRO",
-    "UDF_PLATFORM_ORDER_ID",
 )
 
 ORDER_LINE_FIELDS: dict[str, str] = {
@@ -106,7 +105,6 @@ def order_frames(records: Sequence[Mapping[str, Any]]) -> tuple[pd.DataFrame, pd
             "ConfirmTo": _confirm_to(rec),
             "EmailAddress": _email(rec),
             "UDF_SEND_TO_SERVICE_PRO": _value(rec.get("send_to_service_pro")),
-            "UDF_PLATFORM_ORDER_ID": pid,
         }
         for column, field in ORDER_HEADER_FIELDS.items():
             row[column] = _value(rec.get(field))
@@ -156,8 +154,9 @@ def payment_frame(
                 "AmountPosted": float(amount) if isinstance(amount, int | float) else None,
                 "PaymentType": rec.get("payment_type") or default_payment_type,
                 "TransactionDate": rec.get("transaction_date"),
+                # With the deposit and the customer, the receipt's key: known before the
+                # write, so the write path records it (and looks it up) first.
                 "CheckNo": (rec.get("reference") or f"WEB{pid}")[:10],
-                "UDF_PLATFORM_PAYMENT_ID": pid,
             }
         )
     return pd.DataFrame(rows).astype(object)

@@ -110,7 +110,6 @@ ITEMS = EntityMapping(
         "sales_unit_of_measure": "SalesUnitOfMeasure",
         "tax_class": "TaxClass",
     },
-    udfs={"UDF_BRAND": "brand", "UDF_WEB_ITEM": "web_item"},
 )
 
 

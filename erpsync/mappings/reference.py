@@ -204,7 +204,6 @@ LOCATIONS = EntityMapping(
         "country": "WarehouseCountryCode",
         "email": location_email,
     },
-    udfs={"UDF_REGION": "region"},
 )
 
 PRODUCT_CATEGORIES = EntityMapping(

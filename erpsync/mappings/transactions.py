@@ -16,6 +16,7 @@ __all__ = [
     "INVOICE_LINES",
     "INVOICE_PAYMENTS",
     "ORDERS_DOWN",
+    "ORDER_HISTORY_LINES",
     "ORDER_LINES",
     "life_cycle",
 ]
@@ -166,7 +167,6 @@ INVOICES_DOWN = EntityMapping(
         "due_date": "InvoiceDueDate",
         "balance": open_balance,
     },
-    udfs={"UDF_PLATFORM_ORDER_ID": "platform_order_id"},
     extra_columns=("ARDivisionNo", "CustomerNo"),
     enriched=("OpenBalance",),
 )
@@ -176,6 +176,22 @@ ORDER_LINES = EntityMapping(
     table="SO_SalesOrderDetail",
     key=("SalesOrderNo", "LineKey"),
     fields={"line_no": "LineKey", **_LINE_COMMON},  # type: ignore[dict-item]
+)
+
+# The same line from SO_SalesOrderHistoryDetail, keyed by SequenceNo, which keeps the
+# quantity and price as entered and as last revised: the platform gets the latter, as the
+# open order had them.
+ORDER_HISTORY_LINES = EntityMapping(
+    entity="sales_order_lines",
+    table="SO_SalesOrderHistoryDetail",
+    key=("SalesOrderNo", "SequenceNo"),
+    fields={
+        "line_no": "LineKey",
+        **_LINE_COMMON,  # type: ignore[dict-item]
+        "quantity_ordered": _num("QuantityOrderedRevised"),  # type: ignore[dict-item]
+        "price": _num("LastUnitPrice"),  # type: ignore[dict-item]
+        "extension": _num("LastExtensionAmt"),  # type: ignore[dict-item]
+    },
 )
 
 _ORDER_STATUS = {"N": "new", "O": "open", "C": "closed", "H": "hold"}
@@ -238,7 +254,6 @@ ORDERS_DOWN = EntityMapping(
         "send_to_service_pro": send_to_service_pro,
         "service_pro_order_status": "UDF_SERVICE_PRO_STATUS",
         "sales_tax": _num("SalesTaxAmt"),  # type: ignore[dict-item]
-        "platform_order_id": "UDF_PLATFORM_ORDER_ID",
         "erp_status": synced,
         "erp_error": no_error,
     },

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+
+from connectors.sage100.tables import Table
+from connectors.sage100.tables import table as sage_table
+from erpsync.errors import SchemaMismatch
 
 __all__ = ["UploadMapping", "split_number"]
 
@@ -60,6 +64,29 @@ class UploadMapping:
     # Platform field / Sage column of the entity's own code under its customer.
     code: str | None = None
     code_column: str | None = None
+
+    def for_company(self, live: Table, udfs: Mapping[str, str]) -> UploadMapping:
+        """This mapping as the company `live` takes it: a column the company lacks is not
+        written when it is optional, else SchemaMismatch names it; `udfs` are the
+        configured UDF_ columns (UDF column -> platform custom field)."""
+        have = set(live.column_names)
+        spec = sage_table(self.table)
+        known = set(spec.column_names)
+        fields: dict[str, str] = {}
+        missing: list[str] = []
+        for column, source in self.fields.items():
+            if column in have:
+                fields[column] = source
+            elif column not in known or not spec.column(column).optional:
+                missing.append(column)
+        absent_udfs = [c for c in udfs if c not in have]
+        if absent_udfs:
+            named = ", ".join(f"udf_fields.{self.entity}.{c}" for c in absent_udfs)
+            raise SchemaMismatch(f"{named}: the company's {self.table} has no such column")
+        if missing:
+            named = ", ".join(f"{self.table}.{c}" for c in missing)
+            raise SchemaMismatch(f"{self.entity}: the company has no {named}")
+        return replace(self, fields=fields, udfs=dict(udfs))
 
     @property
     def sage_columns(self) -> tuple[str, ...]:

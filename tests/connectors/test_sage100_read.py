@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from connectors.sage100 import TABLES
+from erpsync.errors import SchemaMismatch
 
 from .conftest import Company
 
@@ -219,8 +220,11 @@ def test_read_keys_rejects_a_key_of_the_wrong_width(company: Company) -> None:
 def test_unknown_table_or_column_is_named(company: Company) -> None:
     reader = company.reader()
     with pytest.raises(ValueError, match="AR_Nothing"):
-        reader.read("AR_Nothing")
-    with pytest.raises(ValueError, match=r"CI_Item.*'Colour'"):
+        reader.read("AR_Nothing")  # not a table erpsync knows
+    with pytest.raises(SchemaMismatch, match="the company has no table CI_Item"):
+        reader.read("CI_Item", ["ItemCode"])
+    company.create("CI_Item")
+    with pytest.raises(SchemaMismatch, match="the company's CI_Item has no column Colour"):
         reader.read("CI_Item", ["ItemCode", "Colour"])
 
 

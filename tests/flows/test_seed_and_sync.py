@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from connectors.sage100.stamps import format_sage_time
 from erpsync.engine.context import history_start
 from flows import incremental_sync, initial_seed
@@ -153,6 +155,36 @@ def test_a_workstation_clock_ahead_does_not_hide_later_changes(project: Project)
     _restamp_item(settings, second, datetime.now())
     run = by_step(run_flow(incremental_sync, settings))
     assert run[10].written == 1  # without the cap the watermark sat a day ahead: 0
+
+
+def test_watermarks_are_capped_by_the_sage_servers_clock_not_the_workers(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Sage server keeps Chicago time; this worker runs on UTC, six hours ahead. An
+    item stamped one hour ahead of Sage's clock (a workstation clock off) must not carry
+    the watermark past an edit saved at Sage's now."""
+    from zoneinfo import ZoneInfo
+
+    import sqlalchemy as sa
+
+    monkeypatch.setenv("ERPSYNC_ERP__TIMEZONE", "America/Chicago")
+    settings = project.reload()
+
+    def sage_now() -> datetime:
+        return datetime.now(ZoneInfo("America/Chicago")).replace(tzinfo=None)
+
+    run_flow(initial_seed, settings)
+    engine = sa.create_engine(settings.erp_url)
+    with engine.connect() as conn:
+        first, second = conn.execute(
+            sa.text("SELECT ItemCode FROM CI_Item ORDER BY ItemCode LIMIT 2")
+        ).scalars()
+    engine.dispose()
+    _restamp_item(settings, first, sage_now() + timedelta(hours=1))
+    assert by_step(run_flow(incremental_sync, settings))[10].written == 1
+    _restamp_item(settings, second, sage_now())
+    run = by_step(run_flow(incremental_sync, settings))
+    assert run[10].written == 1  # capped at the worker's UTC clock, the watermark passed it
 
 
 def test_a_failed_step_skips_only_its_dependents(project: Project) -> None:

@@ -12,16 +12,42 @@ import pytest
 
 from erpsync.mappings.core import EntityMapping, MappedChunk, encode_records
 from erpsync.mappings.customers import (
-    CONTACTS_DOWN,
-    CONTACTS_UP,
+    CONTACTS_DOWN as _CONTACTS_DOWN,
+)
+from erpsync.mappings.customers import (
+    CONTACTS_UP as _CONTACTS_UP,
+)
+from erpsync.mappings.customers import (
     CUSTOMER_LINKS_DOWN,
-    CUSTOMERS_DOWN,
-    CUSTOMERS_UP,
-    SHIP_TOS_DOWN,
-    SHIP_TOS_UP,
+)
+from erpsync.mappings.customers import (
+    CUSTOMERS_DOWN as _CUSTOMERS_DOWN,
+)
+from erpsync.mappings.customers import (
+    CUSTOMERS_UP as _CUSTOMERS_UP,
+)
+from erpsync.mappings.customers import (
+    SHIP_TOS_DOWN as _SHIP_TOS_DOWN,
+)
+from erpsync.mappings.customers import (
+    SHIP_TOS_UP as _SHIP_TOS_UP,
 )
 from erpsync.mappings.sage import is_missing
 from erpsync.mappings.upload import UploadMapping
+from sandbox.sage100.layout import UDF_FIELDS
+from sandbox.sage100.layout import table as company_table
+
+# The mappings as a company set up like the sandbox (with its UDFs) gets them.
+CUSTOMERS_DOWN = _CUSTOMERS_DOWN.for_company(company_table("AR_Customer"), UDF_FIELDS["customers"])
+SHIP_TOS_DOWN = _SHIP_TOS_DOWN.for_company(
+    company_table("SO_ShipToAddress"), UDF_FIELDS["ship_tos"]
+)
+CONTACTS_DOWN = _CONTACTS_DOWN.for_company(
+    company_table("AR_CustomerContact"), UDF_FIELDS["contacts"]
+)
+CUSTOMERS_UP = _CUSTOMERS_UP.for_company(company_table("AR_Customer"), UDF_FIELDS["customers"])
+SHIP_TOS_UP = _SHIP_TOS_UP.for_company(company_table("SO_ShipToAddress"), UDF_FIELDS["ship_tos"])
+CONTACTS_UP = _CONTACTS_UP.for_company(company_table("AR_CustomerContact"), UDF_FIELDS["contacts"])
 
 
 @dataclass
@@ -190,7 +216,7 @@ def test_contact_is_related_to_its_customer_from_its_creation_date() -> None:
 def test_rows_breaking_widths_or_codes_are_rejected_naming_key_and_column() -> None:
     rows = [
         CUSTOMER,
-        CUSTOMER | {"CustomerNo": "0000002", "CustomerName": "x" * 31},
+        CUSTOMER | {"CustomerNo": "0000002", "CustomerName": "x" * 51},
         CUSTOMER | {"CustomerNo": "0000003", "CreditHold": "X"},
         CUSTOMER | {"CustomerNo": "0000004", "UDF_WEB_ACCOUNT": "w" * 31},
         CUSTOMER | {"CustomerNo": ""},
@@ -200,7 +226,7 @@ def test_rows_breaking_widths_or_codes_are_rejected_naming_key_and_column() -> N
     assert chunk.kept.tolist() == [0]
     assert sorted(chunk.rejects) == [
         ("01|", "ARDivisionNo,CustomerNo", "key is blank"),
-        ("01|0000002", "CustomerName", "31 characters, Sage allows 30"),
+        ("01|0000002", "CustomerName", "51 characters, Sage allows 50"),
         ("01|0000003", "CreditHold", "'X' is not one of Y, N"),
         ("01|0000004", "UDF_WEB_ACCOUNT", "31 characters, Sage allows 30"),
     ]

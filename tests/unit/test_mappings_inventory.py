@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from erpsync.mappings.core import encode_records
-from erpsync.mappings.inventory import ITEM_LOCATIONS, ITEMS, PRICE_CODES, price_breaks
+from erpsync.mappings.inventory import ITEM_LOCATIONS, PRICE_CODES, price_breaks
+from erpsync.mappings.inventory import ITEMS as _ITEMS
+from sandbox.sage100.layout import UDF_FIELDS
+from sandbox.sage100.layout import table as company_table
+
+# As a company set up like the sandbox (with its item UDFs) gets the mapping.
+ITEMS = _ITEMS.for_company(company_table("CI_Item"), UDF_FIELDS["items"])
 
 
 @dataclass

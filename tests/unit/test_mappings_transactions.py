@@ -91,7 +91,7 @@ def test_invoice_header_fields_and_computed_values() -> None:
     assert rec["date_entered"] == "2026-11-19"
     assert rec["apply_to_no"] is None and rec["comment"] is None
     assert rec["balance"] == pytest.approx(41.5)  # added by the step from AR_OpenInvoice
-    assert rec["custom_fields"] == {"platform_order_id": "WEB-77"}
+    assert "custom_fields" not in rec  # no UDF of the invoice is configured
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_sales_order_header_rules() -> None:
     assert first["ship_instruction_1"] == "leave at dock"
     assert [r["send_to_service_pro"] for r in (first, second, third)] == [True, False, None]
     assert first["service_pro_order_status"] == "queued"
-    assert first["platform_order_id"] == "WEB-77"
+    assert "platform_order_id" not in first  # a platform-id UDF is bookkeeping, not sent
     assert first["erp_status"] == "synced" and first["erp_error"] is None
 
 
@@ -229,7 +229,9 @@ def test_web_order_header_columns() -> None:
     (row,) = headers.to_dict("records")
     assert row["record_key"] == "501" and row["operation"] == "create"
     assert (row["ARDivisionNo"], row["CustomerNo"]) == ("01", "0000001")
-    assert row["OrderType"] == "S" and row["UDF_PLATFORM_ORDER_ID"] == "501"
+    assert row["OrderType"] == "S"
+    # No UDF of erpsync's own: a configured platform_id_udf is the write path's to set.
+    assert not [c for c in headers.columns if c.startswith("UDF_PLATFORM")]
     assert row["ConfirmTo"] == "JSMITH"  # the contact id wins over the name
     assert row["EmailAddress"] == "jo@acme.test"
     assert row["UDF_SEND_TO_SERVICE_PRO"] == "Y" and row["UDF_SERVICE_PRO_STATUS"] == "queued"
@@ -283,6 +285,6 @@ def test_payment_frame() -> None:
     assert (first["ARDivisionNo"], first["CustomerNo"]) == ("01", "0000001")
     assert first["AmountPosted"] == 25.0 and first["PaymentType"] == "CHECK"
     assert first["CheckNo"] == "CHK-000123"  # Sage's CheckNo holds 10 characters
-    assert first["InvoiceNo"] == "0100001" and first["UDF_PLATFORM_PAYMENT_ID"] == "9"
+    assert first["InvoiceNo"] == "0100001" and "UDF_PLATFORM_PAYMENT_ID" not in frame.columns
     assert is_missing(second["AmountPosted"]) and second["PaymentType"] == "WEB"
     assert second["CheckNo"] == "WEB10" and is_missing(second["ARDivisionNo"])
