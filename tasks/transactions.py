@@ -13,12 +13,15 @@ from erpsync.engine.children import Children
 from erpsync.engine.context import SyncContext
 from erpsync.engine.documents_up import (
     DocumentUploadSpec,
+    next_sales_order_no,
+    receipt_key,
     run_document_upload,
     write_order,
     write_payment,
 )
 from erpsync.engine.download import DownloadSpec, Trigger, run_download
 from erpsync.engine.reference import reference_codes
+from erpsync.engine.upload_write import Lookup
 from erpsync.mappings import transactions as m
 from erpsync.mappings.documents_up import order_frames, payment_frame
 from erpsync.state.models import StepOutcome
@@ -64,7 +67,11 @@ def _owed(frames: Iterable[pd.DataFrame]) -> dict[tuple[str, str, str, str], flo
 def _downloadable(ctx: SyncContext, frame: pd.DataFrame) -> pd.Series:
     """Seed 003: no prospect, master, quote or repeating orders; none whose Send To
     Service Pro UDF says no."""
-    kind_ok = ~frame["OrderType"].isin(_SKIPPED_TYPES)
+    # Order history of some releases has no OrderType: its orders were all downloadable
+    # kinds when they were open (quotes have their own history status, Q/Z).
+    kind_ok = ~frame["OrderType"].isin(_SKIPPED_TYPES) if "OrderType" in frame else True
+    if "UDF_SEND_TO_SERVICE_PRO" not in frame:  # seed 003: only "if the UDF exists"
+        return pd.Series(kind_ok, index=frame.index)
     service_pro = frame["UDF_SEND_TO_SERVICE_PRO"].astype("string").fillna("")
     return kind_ok & (service_pro != "N")
 
@@ -165,10 +172,7 @@ ORDER_HISTORY = DownloadSpec(
     enrich=_confirm_to,
     where=_history_downloadable,
     children=(
-        dataclasses.replace(
-            _ORDER_LINES,
-            mapping=dataclasses.replace(m.ORDER_LINES, table="SO_SalesOrderHistoryDetail"),
-        ),
+        dataclasses.replace(_ORDER_LINES, mapping=m.ORDER_HISTORY_LINES, order_by=("SequenceNo",)),
     ),
     extra_columns=(
         "ARDivisionNo",
@@ -221,27 +225,50 @@ def _payment_frames(
     return [(frame, payment_suite(reference_codes(ctx, frame)))]
 
 
+# An order's number is reserved (nGetNextSalesOrderNo) and committed as a write intent
+# before the write; an order a run that died wrote is found under it in either table.
+_ORDER_KEY = ("SalesOrderNo",)
+_ORDER_TABLES = ("SO_SalesOrderHistoryHeader", "SO_SalesOrderHeader")
 ORDERS_UP = DocumentUploadSpec(
     21,
     resource="sales_orders",
-    table="SO_SalesOrderHeader",
-    id_column="UDF_PLATFORM_ORDER_ID",
-    key_columns=("SalesOrderNo",),
+    key_columns=_ORDER_KEY,
     # Every order Sage ever took is in its history, open ones in the header table too.
-    lookup_tables=("SO_SalesOrderHistoryHeader", "SO_SalesOrderHeader"),
+    lookups=tuple(Lookup(name, _ORDER_KEY) for name in _ORDER_TABLES),
+    # What tells the web order from one a Sage user entered under the same number.
+    identity={c: c for c in ("ARDivisionNo", "CustomerNo", "CustomerPONo")},
     frames=_order_frames,
     write=write_order,
+    section="orders",
+    udf_tables=_ORDER_TABLES,
+    reserve=next_sales_order_no,
     echo=OPEN_ORDERS,
 )
+# A receipt's key is the payment's own (deposit, customer, check number): committed as a
+# write intent, then looked up among the unposted receipts and the posted payments.
+_RECEIPT_KEY = ("DepositNo", "ARDivisionNo", "CustomerNo", "CheckNo")
 PAYMENTS_UP = DocumentUploadSpec(
     23,
     resource="payments",
-    table="AR_CashReceiptsHeader",
-    id_column="UDF_PLATFORM_PAYMENT_ID",
-    key_columns=("DepositNo", "ARDivisionNo", "CustomerNo", "CheckNo"),
-    lookup_tables=("AR_CashReceiptsHeader",),
+    key_columns=_RECEIPT_KEY,
+    lookups=(
+        Lookup("AR_CashReceiptsHeader", _RECEIPT_KEY),
+        # Posted: one payment row per invoice it paid, its amount as TransactionAmt.
+        Lookup(
+            "AR_TransactionPaymentHistory",
+            _RECEIPT_KEY,
+            {"PostingAmt": "TransactionAmt"},
+            where=("TransactionType", "P"),
+            optional=True,
+        ),
+    ),
+    identity={"PostingAmt": "AmountPosted"},
     frames=_payment_frames,
     write=write_payment,
+    section="payments",
+    udf_tables=("AR_CashReceiptsHeader",),
+    derive=receipt_key,
+    key_field="payment_no",  # the platform shows which receipt the payment became
 )
 
 

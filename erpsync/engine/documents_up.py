@@ -1,19 +1,24 @@
 """Steps 21 and 23: web orders and invoice payments into Sage 100, exactly once.
 
     pending platform records -> frames -> gate (quarantine) -> inprocess
-    -> look the platform id up in Sage (UDF_PLATFORM_ORDER_ID / UDF_PLATFORM_PAYMENT_ID)
-    -> write the ones Sage does not have through SO_SalesOrder_bus / AR_CashReceipts_bus
-    -> write the ERP's view back (status synced, the order number) -> link
+    -> linked already? -> claim the ERP key (write intent committed) or find the
+       document a run that died wrote under it
+    -> write the others through SO_SalesOrder_bus / AR_CashReceipts_bus
+    -> write the ERP's view back (status synced, the order number) -> link -> intent done
 
-The platform id travels with the ERP document and is looked up before any create: an
-order is never created twice, also when a run is killed after Sage accepted it and
-before anything else was recorded.
+An order's number is reserved with nGetNextSalesOrderNo and a receipt's key is known from
+the payment, and either is committed as a write intent in the state database before the
+BOI's write(). A run killed after Sage accepted the document and before the linkage was
+committed leaves the intent: the next run finds the document under its key (open orders,
+order history; unposted receipts, posted payment history) and links it instead of
+entering it twice. No UDF is needed; `orders.platform_id_udf` / `payments.platform_id_udf`
+name one that is written and looked up as well, when a company has one.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,38 +26,48 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from connectors.sage100.boi import FAILURE
+from connectors.sage100.boi import FAILURE, NEW_RECORD
 from erpsync.engine.context import SyncContext
 from erpsync.engine.download import DownloadSpec
 from erpsync.engine.echo import erp_payloads
 from erpsync.engine.steps import step as step_spec
-from erpsync.engine.upload import (
-    UploadFailed,
-    _error,
-    _mark,
-    _pending,
-    _pid,
-    _quarantine_frames,
-)
+from erpsync.engine.upload import UploadFailed, _error, _mark, _pending, _pid, _quarantine_frames
+from erpsync.engine.upload_write import Lookup, by_platform_id, claim_keys, recovered, split_key
 from erpsync.mappings.documents_up import ORDER_SAGE_COLUMNS
 from erpsync.mappings.sage import is_blank
+from erpsync.state.intents import Claim
 from erpsync.state.models import RecordError, StepOutcome
 
-__all__ = ["DocumentUploadSpec", "run_document_upload"]
+__all__ = [
+    "DocumentUploadSpec",
+    "next_sales_order_no",
+    "receipt_key",
+    "run_document_upload",
+    "write_order",
+    "write_payment",
+]
 
 
 @dataclass(frozen=True)
 class DocumentUploadSpec:
     step: int
-    resource: str  # platform resource
-    table: str  # Sage header table the platform id is stored in
-    id_column: str  # the UDF holding the platform id
-    key_columns: tuple[str, ...]  # the ERP document's key
-    lookup_tables: tuple[str, ...]  # where a document written earlier may be found
+    resource: str  # platform resource (and the entity of its write intents)
+    key_columns: tuple[str, ...]  # the ERP document's key, the parts of its linkage key
+    lookups: tuple[Lookup, ...]  # where a document written earlier may be found
+    # Header column -> frame column: what tells our document from another under its key.
+    identity: Mapping[str, str]
     # (ctx, records) -> [(frame, suite builder)] ; the first frame is the header frame
     frames: Callable[[SyncContext, list[dict[str, Any]]], list[tuple[pd.DataFrame, Any]]]
-    write: Callable[[SyncContext, pd.DataFrame, pd.DataFrame | None], dict[str, Any]]
+    # (ctx, header, lines, ERP key) -> {"key": ...} or {"error": ...}
+    write: Callable[[SyncContext, pd.DataFrame, pd.DataFrame | None, str], dict[str, Any]]
+    section: str  # the settings section whose platform_id_udf applies ("orders")
+    udf_tables: tuple[str, ...] = ()  # where that UDF is looked up
+    # A fresh key per call (orders), or the key a record determines (receipts).
+    reserve: Callable[[SyncContext], Callable[[], str]] | None = None
+    derive: Callable[[SyncContext, dict[str, Any]], str] | None = None
     echo: DownloadSpec | None = None
+    # Without an echo: the platform field the ERP key is written back to ("payment_no").
+    key_field: str | None = None
 
 
 def run_document_upload(ctx: SyncContext, spec: DocumentUploadSpec) -> StepOutcome:
@@ -66,20 +81,26 @@ def run_document_upload(ctx: SyncContext, spec: DocumentUploadSpec) -> StepOutco
     if records:
         out.read = len(records)
         frames = spec.frames(ctx, records)
-        results = [validate(suite, frame) for frame, suite in frames if len(frame)]
-        gate = merge(results, max_share=ctx.settings.sync.max_quarantine_share)
-        if gate.systemic:
-            raise UploadFailed(f"data-quality gate: {gate.systemic}; nothing was written")
         headers = frames[0][0]
         lines = frames[1][0] if len(frames) > 1 else None
-        out.quarantined = _quarantine_frames(
-            ctx, spec.step, spec.resource, headers, lines, gate, statuses
-        )
-        good = headers.loc[~headers["record_key"].isin(gate.quarantined_keys)]
-        if len(good) and not ctx.dry_run:
+        # Documents Sage has already are linked, not judged again: what the gate checks
+        # against (open balances, credit holds) already includes them.
+        done = _in_erp(ctx, spec, [str(p) for p in headers["record_key"]])
+        judged = [(f.loc[~f["record_key"].isin(list(done))], suite) for f, suite in frames]
+        results = [validate(suite, frame) for frame, suite in judged if len(frame)]
+        good = judged[0][0]
+        if results:
+            gate = merge(results, max_share=ctx.settings.sync.max_quarantine_share)
+            if gate.systemic:
+                raise UploadFailed(f"data-quality gate: {gate.systemic}; nothing was written")
+            out.quarantined = _quarantine_frames(
+                ctx, spec.step, spec.resource, good, lines, gate, statuses
+            )
+            good = good.loc[~good["record_key"].isin(gate.quarantined_keys)]
+        if (len(good) or done) and not ctx.dry_run:
             _mark(ctx, spec.resource, [{"id": _pid(p), "erp_status": "inprocess"}
                                        for p in good["record_key"]])  # fmt: skip
-            _write(ctx, spec, good, lines, statuses, out)
+            _write(ctx, spec, good, done, lines, statuses, out)
         elif len(good):
             out.changed = len(good)
     if not ctx.dry_run:
@@ -88,34 +109,41 @@ def run_document_upload(ctx: SyncContext, spec: DocumentUploadSpec) -> StepOutco
     return out
 
 
-def _already_written(ctx: SyncContext, spec: DocumentUploadSpec, pids: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    columns = [*spec.key_columns, spec.id_column]
-    for table in spec.lookup_tables:
-        for part in ctx.erp.read_keys(table, columns, [spec.id_column], [(p,) for p in pids]):
-            for rec in part.to_dict("records"):
-                found.setdefault(
-                    str(rec[spec.id_column]), "|".join(rec[c] for c in spec.key_columns)
-                )
-    return found
+def _in_erp(ctx: SyncContext, spec: DocumentUploadSpec, pids: list[str]) -> dict[str, str]:
+    """Documents Sage has already: linked, found by the configured platform-id UDF, or
+    under the key of their write intent (a run that died before linking them)."""
+    link_as = spec.echo.entity if spec.echo else spec.resource
+    found = {p: link[0] for p, link in ctx.state.upload_links(link_as, pids).items() if link[0]}
+    udf = getattr(ctx.settings, spec.section).platform_id_udf
+    rest = [p for p in pids if p not in found]
+    found |= by_platform_id(ctx, spec.udf_tables, spec.key_columns, udf, rest)
+    rest = [p for p in rest if p not in found]
+    return found | recovered(ctx, spec.resource, rest, spec.lookups)
 
 
 def _write(
     ctx: SyncContext,
     spec: DocumentUploadSpec,
     headers: pd.DataFrame,
+    done: dict[str, str],
     lines: pd.DataFrame | None,
     statuses: dict[str, dict[str, Any]],
     out: StepOutcome,
 ) -> None:
-    done = _already_written(ctx, spec, headers["record_key"].tolist())
+    rows = dict(zip(headers["record_key"], headers.to_dict("records"), strict=True))
+    propose = spec.reserve(ctx) if spec.reserve else None
+    claims = [
+        Claim(pid, {name: row.get(col) for name, col in spec.identity.items()},
+              derived=spec.derive(ctx, row) if spec.derive else None, propose=propose)
+        for pid, row in rows.items()
+    ]  # fmt: skip
+    claimed = claim_keys(ctx, spec.resource, claims, spec.lookups)
+    done = {**done, **claimed.found}
     written: dict[str, str] = dict(done)
-    failed: dict[str, str] = {}
-    for pid, header in zip(headers["record_key"], headers.to_dict("records"), strict=True):
-        if pid in done:
-            continue
+    failed: dict[str, str] = dict(claimed.failed)
+    for pid, key in claimed.write.items():
         own_lines = lines.loc[lines["record_key"] == pid] if lines is not None else None
-        result = spec.write(ctx, pd.DataFrame([header]), own_lines)
+        result = spec.write(ctx, pd.DataFrame([rows[pid]]), own_lines, key)
         if result.get("error"):
             failed[pid] = result["error"]
         else:
@@ -127,12 +155,15 @@ def _write(
         view = views.get(key)
         if view is not None:
             record = {**orjson.loads(view.send), **record}
+        elif spec.key_field:
+            record[spec.key_field] = key
         statuses[pid] = record
         links.append((pid, key, None, view.compare if view else None))
     for pid, message in failed.items():
         statuses[pid] = _error(pid, message)
     link_as = spec.echo.entity if spec.echo else spec.resource
     ctx.state.link_uploads(link_as, links)
+    ctx.state.finish_intents(spec.resource, list(written))
     if failed:
         ctx.state.mark_upload_failed(spec.resource, list(failed.items()))
         ctx.state.record_errors(
@@ -147,6 +178,8 @@ def _write(
 
 # --- the two Sage writes ----------------------------------------------------------------
 
+_RECEIPT_KEY = ("DepositNo", "ARDivisionNo", "CustomerNo", "CheckNo")
+
 
 def _sage_date(value: Any) -> Any:
     if isinstance(value, str) and len(value) >= 10 and value[4] == "-":
@@ -156,33 +189,59 @@ def _sage_date(value: Any) -> Any:
     return value
 
 
+def next_sales_order_no(ctx: SyncContext) -> Callable[[], str]:
+    """nGetNextSalesOrderNo, on one SO_SalesOrder_bus opened when first asked: Sage
+    consumes the number, so it is the order's as soon as its intent is committed."""
+    bus: Any = None
+
+    def propose() -> str:
+        nonlocal bus
+        if bus is None:
+            bus = ctx.erp_session().new_object("SO_SalesOrder_bus")
+        return str(bus.get_next_sales_order_no())
+
+    return propose
+
+
+def receipt_key(ctx: SyncContext, row: dict[str, Any]) -> str:
+    """DepositNo|ARDivisionNo|CustomerNo|CheckNo: known from the payment itself."""
+    parts = (ctx.settings.payments.deposit_no, row["ARDivisionNo"], row["CustomerNo"],
+             row["CheckNo"])  # fmt: skip
+    return "|".join(str(p) for p in parts)
+
+
 def write_order(
-    ctx: SyncContext, header: pd.DataFrame, lines: pd.DataFrame | None
+    ctx: SyncContext, header: pd.DataFrame, lines: pd.DataFrame | None, number: str
 ) -> dict[str, Any]:
-    """One web order through SO_SalesOrder_bus: customer first (its defaults load), the
-    header, then each line with the item code first (the item's defaults load)."""
+    """One web order through SO_SalesOrder_bus under its reserved number: customer first
+    (its defaults load), the header, then each line with the item code first (the item's
+    defaults load)."""
     row = header.iloc[0].to_dict()
     orders = ctx.settings.orders
     bus: Any = ctx.erp_session().new_object("SO_SalesOrder_bus")
-    number = bus.get_next_sales_order_no()
 
-    def fail(what: str, source: Any = None) -> dict[str, Any]:
-        message = (source or bus).last_error_message or f"{what} refused"
+    def fail(what: str, source: Any = None, reason: str = "") -> dict[str, Any]:
+        message = reason or (source or bus).last_error_message or f"{what} refused"
         bus.clear()
         return {"error": f"Sage 100 refused the order ({what}): {message}"}
 
     bus.set_key_value("SalesOrderNo$", number)
-    if bus.set_key() == FAILURE:
-        return fail("SalesOrderNo")
+    if bus.set_key() != NEW_RECORD:  # an order under a reserved number is never ours
+        return fail("SalesOrderNo", reason=f"order {number} exists already")
     for column in ("ARDivisionNo", "CustomerNo"):
         if bus.set_value(column, row[column]) == FAILURE:
             return fail(column)
+    have = set(ctx.erp.table("SO_SalesOrderHeader").column_names)
     for column in ORDER_SAGE_COLUMNS:
         value = row.get(column)
-        if is_blank(value):
+        # Seed 003's UDFs (Send To Service Pro ...) are set where the company has them.
+        if is_blank(value) or (column.startswith("UDF_") and column not in have):
             continue
         if bus.set_value(column, _sage_date(value)) == FAILURE:
             return fail(column)
+    udf = orders.platform_id_udf
+    if udf and bus.set_value(udf, row["record_key"]) == FAILURE:
+        return fail(udf)
     lines_bus = bus.lines
     for line in lines.to_dict("records") if lines is not None else []:
         lines_bus.add_line()
@@ -208,33 +267,33 @@ def write_order(
 
 
 def write_payment(
-    ctx: SyncContext, header: pd.DataFrame, lines: pd.DataFrame | None
+    ctx: SyncContext, header: pd.DataFrame, lines: pd.DataFrame | None, key: str
 ) -> dict[str, Any]:
-    """One platform payment as an A/R cash receipt applied to its invoice."""
+    """One platform payment as an A/R cash receipt, under `key`, applied to its invoice."""
     row = header.iloc[0].to_dict()
     cfg = ctx.settings.payments
     bus: Any = ctx.erp_session().new_object("AR_CashReceipts_bus")
 
-    def fail(what: str, source: Any = None) -> dict[str, Any]:
-        message = (source or bus).last_error_message or f"{what} refused"
+    def fail(what: str, source: Any = None, reason: str = "") -> dict[str, Any]:
+        message = reason or (source or bus).last_error_message or f"{what} refused"
         bus.clear()
         return {"error": f"Sage 100 refused the payment ({what}): {message}"}
 
-    keys = {"DepositNo": cfg.deposit_no, "ARDivisionNo": row["ARDivisionNo"],
-            "CustomerNo": row["CustomerNo"], "CheckNo": row["CheckNo"]}  # fmt: skip
+    keys = dict(zip(_RECEIPT_KEY, split_key(key, len(_RECEIPT_KEY)), strict=True))
     for column, value in keys.items():
         bus.set_key_value(column, value)
-    if bus.set_key() == FAILURE:
-        return fail("key")
+    if bus.set_key() != NEW_RECORD:  # claim_keys found none: another session's receipt
+        return fail("key", reason=f"a receipt {key} exists already")
     values = {
         "TransactionDate": _sage_date(row.get("TransactionDate"))
         or date.today().strftime("%Y%m%d"),
         "PaymentType": row["PaymentType"],
         "PostingAmt": row["AmountPosted"],
-        "UDF_PLATFORM_PAYMENT_ID": row["UDF_PLATFORM_PAYMENT_ID"],
     }
     if cfg.cash_account:
         values["CashAcctKey"] = cfg.cash_account
+    if cfg.platform_id_udf:
+        values[cfg.platform_id_udf] = row["record_key"]
     for column, value in values.items():
         if bus.set_value(column, value) == FAILURE:
             return fail(column)
@@ -247,4 +306,4 @@ def write_payment(
         return fail(f"invoice {row['InvoiceNo']}", receipt_lines)
     if bus.write() == FAILURE:
         return fail("write")
-    return {"key": "|".join(str(v) for v in keys.values())}
+    return {"key": key}

@@ -10,14 +10,15 @@
 
 The write-back carries the ERP's view of the record, and its hash becomes the linkage's
 platform hash, so the download step of the same run sees nothing new: a write the engine
-made never comes back as a change. Creates are exactly-once: the platform id goes into the
-ERP record (UDF_PLATFORM_ID) and is looked up before any create, so a run killed between
-the ERP write and the platform write-back finds the record on the next run instead of
-creating it again.
+made never comes back as a change. Creates are exactly-once: the key a create gets is
+committed as a write intent before the ERP writes it (erpsync.engine.upload_write), so a
+run killed between the ERP write and the linkage finds the record under that key on the
+next run instead of creating it again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ class UploadSpec:
     # How the ERP's view of the record is written back (the entity's download spec).
     echo: DownloadSpec
     direction: str
+    # Columns that tell the ERP record a create wrote from another one under its key.
+    identity: tuple[str, ...] = ()
 
 
 class UploadFailed(SyncRunFailed):
@@ -65,6 +68,8 @@ def _erp_hash(frame: pd.DataFrame, columns: list[str]) -> list[str]:
 
 def run_upload(ctx: SyncContext, spec: UploadSpec) -> StepOutcome:
     started = time.perf_counter()
+    # The company's own columns and configured UDFs (SchemaMismatch names what it lacks).
+    spec = dataclasses.replace(spec, mapping=ctx.upload_mapping(spec.mapping))
     info = step_spec(spec.step)
     out = StepOutcome(spec.step, info.name, info.entity, info.direction)
     entity = spec.mapping.entity
@@ -287,6 +292,7 @@ def _echo(
         statuses[pid] = record
         links.append((pid, erp_key, hashes.get(pid), view.compare if view else None))
     ctx.state.link_uploads(entity, links)
+    ctx.state.finish_intents(entity, list(result.written))
     if result.failed:
         ctx.state.record_errors(
             ctx.run_id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "erp_write_intent",
     "lease",
     "linkage",
     "metadata",
@@ -183,4 +184,26 @@ lease = sa.Table(
     sa.Column("process", sa.String(40), nullable=False),  # "pid@start" on that host
     sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A key reserved in the ERP for a platform record, committed before the Business Object
+# Interface's write() of that record: the next run finds a record the ERP took in a run
+# that died before its linkage was committed by this key, not by a UDF the company may
+# not have. erp_key is rendered as the linkage's (the Sage key's parts joined by "|");
+# identity holds the few values that tell the record from another one under the same key
+# (a number a Sage user took meanwhile). State "reserved" until the linkage is committed,
+# then "done"; done rows keep their key from being handed to another record.
+erp_write_intent = sa.Table(
+    "erp_write_intent",
+    metadata,
+    sa.Column("company", sa.String(40), primary_key=True),
+    sa.Column("entity", sa.String(40), primary_key=True),
+    sa.Column("platform_id", sa.String(64), primary_key=True),
+    sa.Column("erp_key", sa.String(160), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("identity", sa.JSON),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("company", "entity", "erp_key", name="uq_erp_write_intent_key"),
 )

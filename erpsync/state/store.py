@@ -1,5 +1,6 @@
 """The engine state store: linkages and watermarks (this module), the run ledger and the
-quarantine (erpsync.state.ledger), the run lease (erpsync.state.lease).
+quarantine (erpsync.state.ledger), the ERP write intents (erpsync.state.intents), the run
+lease (erpsync.state.lease).
 
 SQLAlchemy Core, batched: every read takes a list of keys, every write a list of rows, so
 a chunk of 20,000 records costs a handful of statements. Upserts use the dialect's
@@ -20,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from erpsync.errors import ConfigError, ConnectionFailed
 from erpsync.state import schema as t
+from erpsync.state.intents import WriteIntents
 from erpsync.state.lease import AttachedLease, Lease
 from erpsync.state.ledger import RESUMED, RunLedger
 
@@ -42,7 +44,7 @@ def _redact(url: str) -> str:
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
-class StateStore(RunLedger):
+class StateStore(RunLedger, WriteIntents):
     def __init__(self, url: str, company: str) -> None:
         if not company:
             raise ConfigError("state.company: empty; name the company this state belongs to")

@@ -115,7 +115,8 @@ def test_platform_sign_ups_reach_the_erp_and_bad_ones_are_quarantined(project: P
             d=division,
             n=number,
         )
-        assert row.CustomerName == rec["name"] and str(pid) == row.UDF_PLATFORM_ID
+        # Nothing of erpsync's own goes into the company unless sync.platform_id_udf says so.
+        assert row.CustomerName == rec["name"] and not row.UDF_PLATFORM_ID
     for pid, defect in changes.invalid["customers"]:
         rec = _record(project, "customers", pid)
         assert rec["erp_status"] == "error", defect
@@ -167,12 +168,16 @@ def test_a_mostly_bad_batch_fails_the_step_and_writes_nothing(project: Project) 
     assert run[12].state == "COMPLETED"
 
 
-def test_a_create_that_reached_the_erp_before_a_crash_is_not_repeated(project: Project) -> None:
-    """The run died after Sage accepted the customer and before anything else was recorded:
-    the ERP has the record (with the platform id), the platform and the state do not."""
+def test_a_create_that_reached_the_erp_before_a_crash_is_not_repeated(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sage has the customer with the platform id in the UDF sync.platform_id_udf names
+    (entered before erpsync recorded write intents); the platform and the state do not.
+    Without a UDF, tests/flows/test_exactly_once.py kills a real run at that point."""
     from sandbox.sage100.boi import open_session
 
-    settings = project.settings
+    monkeypatch.setenv("ERPSYNC_SYNC__PLATFORM_ID_UDF", "UDF_PLATFORM_ID")
+    settings = project.reload()
     run_flow(initial_seed, settings)
     changes = simulate_platform(project.platform_url, _user(project), customers=1, seed=4)
     (pid,) = changes.valid["customers"]
