@@ -60,10 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("--dry-run", action="store_true")
     back.add_argument("--json", action="store_true")
 
-    hist = sub.add_parser("history", help="recent runs from the run ledger")
-    hist.add_argument("--limit", type=int, default=10)
-    hist.add_argument("--steps", action="store_true", help="show each run's steps")
-    hist.add_argument("--json", action="store_true")
+    from erpsync import commands_history
+
+    commands_history.register(sub)  # history, report: commands that read the run ledger
 
     errs = sub.add_parser("errors", help="records a run could not sync, and open quarantine")
     errs.add_argument("--run", help="run id (default: the latest run)")
@@ -133,9 +132,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from erpsync import commands_sandbox
 
         return commands_sandbox.run(settings, args)
-    from erpsync import commands
+    handler: Any = getattr(args, "handler", None)
+    if handler is None:  # the run commands
+        from erpsync import commands
 
-    handler: Any = getattr(commands, args.command)
+        handler = getattr(commands, args.command)
     return int(handler(settings, args))
 
 

@@ -24,7 +24,6 @@ __all__ = [
     "backfill",
     "demo",
     "errors",
-    "history",
     "preflight",
     "seed",
     "serve",
@@ -158,23 +157,6 @@ def backfill(settings: Settings, args: argparse.Namespace) -> int:
         return [run]
 
     return _with_platform(settings, args, body)
-
-
-def history(settings: Settings, args: argparse.Namespace) -> int:
-    from erpsync.cli import emit
-    from erpsync.report import history_table, steps_table
-
-    store = settings.state_store()
-    store.migrate()
-    runs = store.recent_runs(limit=args.limit)
-    store.close()
-    if args.json:
-        emit({"runs": [r.as_json() for r in runs]})
-    elif args.steps:
-        print("\n\n".join(steps_table(r) for r in runs) or "no runs yet")
-    else:
-        print(history_table(runs) if runs else "no runs yet")
-    return 0
 
 
 def errors(settings: Settings, args: argparse.Namespace) -> int:
