@@ -11,32 +11,69 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from erpsync.errors import ErpsyncError
 
 __all__ = ["main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments end in one line naming the problem (exit 2), like every other error
+    an operator can fix; `--help` still shows the usage. No abbreviated options: `--dry`
+    must not quietly mean `--dry-run`, nor become ambiguous when an option is added."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        where = self.prog.removeprefix("erpsync").strip()
+        print(f"erpsync: {where + ': ' if where else ''}{message} (see {self.prog} --help)",
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(2)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _years(text: str) -> int:
+    try:
+        years = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of years") from None
+    if not 0 <= years <= 50:
+        raise argparse.ArgumentTypeError(f"{years} is not between 0 and 50")
+    return years
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="erpsync",
         description="Keep a Sage 100 ERP and a B2B commerce/CRM platform in step.",
     )
     p.add_argument(
         "--config", help="configuration file (default: $ERPSYNC_CONFIG or ./erpsync.toml)"
     )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="seed and sync the embedded sandbox, print the figures")
     demo.add_argument("--json", action="store_true", help="print one JSON object")
 
     seed = sub.add_parser("seed", help="run the initial seed (all master data + N years)")
     seed.add_argument(
-        "--years", type=int, default=None, help="years of transactions (default: sync.seed_years)"
+        "--years",
+        type=_years,
+        default=None,
+        help="years of transactions, 0-50 (default: sync.seed_years)",
     )
     seed.add_argument(
         "--restart", action="store_true", help="start over instead of resuming an interrupted seed"
@@ -51,12 +88,8 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument(
         "--entities", required=True, help="comma-separated, e.g. items,item_locations"
     )
-    back.add_argument(
-        "--start", type=date.fromisoformat, help="YYYY-MM-DD (default: six days before --end)"
-    )
-    back.add_argument(
-        "--end", type=date.fromisoformat, help="YYYY-MM-DD, inclusive (default: today)"
-    )
+    back.add_argument("--start", type=_day, help="YYYY-MM-DD (default: six days before --end)")
+    back.add_argument("--end", type=_day, help="YYYY-MM-DD, inclusive (default: today)")
     back.add_argument("--dry-run", action="store_true")
     back.add_argument("--json", action="store_true")
 
@@ -64,9 +97,9 @@ def _parser() -> argparse.ArgumentParser:
 
     commands_history.register(sub)  # history, report: commands that read the run ledger
 
-    errs = sub.add_parser("errors", help="records a run could not sync, and open quarantine")
-    errs.add_argument("--run", help="run id (default: the latest run)")
-    errs.add_argument("--json", action="store_true")
+    from erpsync import commands_errors
+
+    commands_errors.register(sub)  # errors, requeue: the operator's inbox
 
     serve = sub.add_parser(
         "serve", help="serve this company's deployments (a long-running service)"
@@ -122,6 +155,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.disable(logging.CRITICAL)  # the teardown's own complaints are not news
         print("erpsync: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `erpsync history | head`: the reader has what it wanted. Point stdout at
+        # /dev/null so the interpreter's own flush at exit does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 def _dispatch(args: argparse.Namespace) -> int:

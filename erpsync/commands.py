@@ -23,7 +23,6 @@ __all__ = [
     "alerts",
     "backfill",
     "demo",
-    "errors",
     "preflight",
     "seed",
     "serve",
@@ -53,7 +52,10 @@ def preflight(settings: Settings) -> None:
 
 
 def _run_flow(settings: Settings, flow: Callable[..., Any], **params: Any) -> RunSummary:
-    state = flow(**params, return_state=True)
+    from erpsync.progress_display import showing_progress
+
+    with showing_progress():
+        state = flow(**params, return_state=True)
     run_id = str(state.state_details.flow_run_id)
     store = settings.state_store()
     try:
@@ -75,7 +77,10 @@ def _report(summaries: list[RunSummary], as_json: bool) -> int:
     from erpsync.report import steps_table
 
     if as_json:
-        emit({"runs": [s.as_json() for s in summaries]})
+        from erpsync.reports.export import run_json
+
+        # The shape `erpsync history --json` prints: dry run, window, entities, totals.
+        emit({"runs": [run_json(s) for s in summaries]})
     else:
         for s in summaries:
             print(steps_table(s))
@@ -157,37 +162,6 @@ def backfill(settings: Settings, args: argparse.Namespace) -> int:
         return [run]
 
     return _with_platform(settings, args, body)
-
-
-def errors(settings: Settings, args: argparse.Namespace) -> int:
-    from erpsync.cli import emit
-
-    store = settings.state_store()
-    store.migrate()
-    run_id = args.run
-    if run_id is None:
-        latest = store.recent_runs(limit=1)
-        run_id = latest[0].run_id if latest else None
-    record_errors = store.run_errors(run_id) if run_id else []
-    quarantined = store.open_quarantine()
-    store.close()
-    if args.json:
-        emit(
-            {
-                "run_id": run_id,
-                "errors": [e.as_row() for e in record_errors],
-                "quarantine": quarantined,
-            }
-        )
-        return 0
-    print(f"run {run_id or '-'}: {len(record_errors)} record(s) not synced")
-    for e in record_errors:
-        print(f"  step {e.step} {e.entity} {e.record_key} {e.field or ''}: {e.reason}")
-    print(f"open quarantine: {len(quarantined)} record(s)")
-    for q in quarantined:
-        reasons = "; ".join(f"{f.get('column')}: {f.get('message')}" for f in q["failures"])
-        print(f"  step {q['step']} {q['entity']} {q['record_key']}: {reasons}")
-    return 0
 
 
 def config_file(args: argparse.Namespace) -> Path | None:

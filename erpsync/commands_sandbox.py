@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import time
+from pathlib import Path
 from typing import Any
 
-from erpsync.config import Settings
+from erpsync.config import SANDBOX_MADE, Settings
 from erpsync.devkit import require_sandbox
 from erpsync.errors import ConfigError
 
@@ -40,19 +42,28 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
         )
     path = settings.sandbox_erp_path
     if path.exists() and not args.force:
+        _record_made(path, settings.sandbox_scale, None)
         print(f"sandbox company already at {path} (use --force to replace it)")
         return 0
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".partial.db")
     tmp.unlink(missing_ok=True)
-    report = generate(f"sqlite:///{tmp}", scale=settings.sandbox.scale, seed=settings.sandbox.seed)
+    report = generate(f"sqlite:///{tmp}", scale=settings.sandbox_scale, seed=settings.sandbox.seed)
     tmp.replace(path)
+    _record_made(path, report.scale, report.seed)
     total = sum(report.rows.values())
     print(
         f"sandbox company ({report.scale}, seed {report.seed}) at {path}: "
         f"{total:,} rows in {len(report.rows)} tables, {report.seconds:.1f}s"
     )
     return 0
+
+
+def _record_made(path: Path, scale: str, seed: int | None) -> None:
+    """Later commands (seed, sync) use the company `init` made or found, whatever scale
+    the configuration's default names (Settings.sandbox_scale)."""
+    made = {"scale": scale, "seed": seed, "file": path.name}
+    (path.parent / SANDBOX_MADE).write_text(json.dumps(made) + "\n")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -12,8 +12,10 @@ Secrets are never values in the file: a field typed `SecretRef` holds a referenc
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +29,10 @@ from erpsync.secrets import SecretRef
 
 if TYPE_CHECKING:
     from erpsync.state import StateStore
+
+SandboxScale = Literal["tiny", "small", "medium", "large"]
+# Beside the sandbox company: which one `erpsync sandbox init` made last.
+SANDBOX_MADE = "company.json"
 
 __all__ = [
     "Direction",
@@ -62,7 +68,7 @@ class StateSettings(_Section):
 
 class SandboxSettings(_Section):
     dir: Path = Path(".erpsync/sandbox")
-    scale: Literal["tiny", "small", "medium", "large"] = "small"
+    scale: SandboxScale = "small"
     seed: int = 42
     # Calls per window for the token the engine is given; 0 = unlimited.
     rate_limit_calls: int = Field(0, ge=0)
@@ -88,8 +94,11 @@ class SyncSettings(_Section):
     sales_tax_reporting: bool = False
     # Division of customers created from the platform.
     new_customer_division: str = Field("00", pattern=r"^\d{2}$")
-    # Share of an upload batch the gate may reject before the step is failed as systemic.
-    max_quarantine_share: float = Field(0.2, ge=0, le=1)
+    # The gate decides per record. Its circuit breaker: when more than this share of an
+    # upload batch of at least breaker_min_records fails, the entity's upload is held back
+    # as a systemic fault (a mapping, a missing code table), nothing of it written.
+    max_quarantine_share: float = Field(0.5, ge=0, le=1)
+    breaker_min_records: int = Field(20, ge=1)
     # A UDF_ column of AR_Customer, SO_ShipToAddress and AR_CustomerContact holding the
     # platform id: set on create and looked up before one, besides the write intents
     # (state) that make creates exactly-once without it. Empty: no UDF of erpsync's own.
@@ -265,8 +274,21 @@ class Settings(BaseSettings):
         return self.path(self.sandbox.dir)
 
     @property
+    def sandbox_scale(self) -> str:
+        """The sandbox company in use: the scale the configuration names, else the one
+        `erpsync sandbox init` last made (recorded beside it), else the default."""
+        if "scale" in self.sandbox.model_fields_set:
+            return self.sandbox.scale
+        try:
+            made = json.loads((self.sandbox_dir / SANDBOX_MADE).read_text())
+            scale = str(made["scale"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return self.sandbox.scale
+        return scale if scale in typing.get_args(SandboxScale) else self.sandbox.scale
+
+    @property
     def sandbox_erp_path(self) -> Path:
-        return self.sandbox_dir / f"sage100-{self.sandbox.scale}.db"
+        return self.sandbox_dir / f"sage100-{self.sandbox_scale}.db"
 
     @property
     def sandbox_platform_path(self) -> Path:

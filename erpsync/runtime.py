@@ -73,10 +73,10 @@ def ensure_sandbox_erp(settings: Settings, *, log: bool = True) -> Path | None:
         if log:
             # stderr: stdout may be carrying --json output
             print(
-                f"erpsync: creating the {settings.sandbox.scale} sandbox company at {path}",
+                f"erpsync: creating the {settings.sandbox_scale} sandbox company at {path}",
                 file=sys.stderr,
             )
-        generate(f"sqlite:///{tmp}", scale=settings.sandbox.scale, seed=settings.sandbox.seed)
+        generate(f"sqlite:///{tmp}", scale=settings.sandbox_scale, seed=settings.sandbox.seed)
         tmp.rename(path)  # a half-generated company never looks finished
     return path
 

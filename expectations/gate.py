@@ -2,9 +2,11 @@
 
 `validate(suite, frame)` runs the suite over the batch and answers, per record key: passed,
 or quarantined with every failed check, the offending value and a message. Warnings are
-reported and do not quarantine. When more than `max_share` of the batch's records fail, the
-result is `systemic`: that many bad records point at a mapping or a system fault rather than
-bad data, and the step writes nothing (the engine's call, on `GateResult.systemic`).
+reported and do not quarantine. The gate decides per record: the valid records of a batch
+go on whatever the others do. Only when more than `max_share` of a batch of at least
+`min_records` fail is the result `systemic`, the circuit breaker: that many bad records point
+at a mapping or a system fault rather than bad data, and the engine holds back that
+entity's upload (`GateResult.systemic` says why, naming the settings).
 
 Keys may repeat (order lines carry their order's key): a key is quarantined when any of its
 rows fails an error check, so an order travels whole or not at all.
@@ -57,7 +59,8 @@ class GateResult:
     rows: int
     seconds: float
     systemic: str | None = None
-    max_share: float = field(default=0.2, repr=False)
+    max_share: float = field(default=0.5, repr=False)
+    min_records: int = field(default=0, repr=False)
 
     def passed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows of `frame` whose key passed (check `systemic` before sending them)."""
@@ -79,7 +82,12 @@ class GateResult:
 
 
 def validate(
-    suite: Suite, frame: pd.DataFrame, *, max_share: float = 0.2, index_limit: int = INDEX_LIMIT
+    suite: Suite,
+    frame: pd.DataFrame,
+    *,
+    max_share: float = 0.5,
+    min_records: int = 0,
+    index_limit: int = INDEX_LIMIT,
 ) -> GateResult:
     """Validate a batch; `frame` is left as it was."""
     if not 0.0 <= max_share <= 1.0:
@@ -107,6 +115,7 @@ def validate(
         rows=len(frame),
         seconds=time.perf_counter() - started,
         max_share=max_share,
+        min_records=min_records,
     )
     log.info(
         "%s: %d rows, %d %s, %d quarantined, %d with warnings only, %.2f s",
@@ -123,7 +132,12 @@ def validate(
     return result
 
 
-def merge(results: Iterable[GateResult], *, max_share: float | None = None) -> GateResult:
+def merge(
+    results: Iterable[GateResult],
+    *,
+    max_share: float | None = None,
+    min_records: int | None = None,
+) -> GateResult:
     """One verdict over several frames of one batch (an order's header and its lines)."""
     parts = list(results)
     if not parts:
@@ -145,6 +159,7 @@ def merge(results: Iterable[GateResult], *, max_share: float | None = None) -> G
         rows=sum(p.rows for p in parts),
         seconds=sum(p.seconds for p in parts),
         max_share=first.max_share if max_share is None else max_share,
+        min_records=first.min_records if min_records is None else min_records,
     )
 
 
@@ -159,11 +174,14 @@ def _result(
     rows: int,
     seconds: float,
     max_share: float,
+    min_records: int = 0,
 ) -> GateResult:
     share = len(quarantined) / len(all_keys) if all_keys else 0.0
     systemic = None
-    if share > max_share:
-        systemic = _systemic(entity, len(all_keys), quarantined, failures, share, max_share)
+    if share > max_share and len(all_keys) >= min_records:
+        systemic = _systemic(
+            entity, len(all_keys), quarantined, failures, share, max_share, min_records
+        )
     return GateResult(
         suite=suite,
         key=key,
@@ -176,6 +194,7 @@ def _result(
         seconds=seconds,
         systemic=systemic,
         max_share=max_share,
+        min_records=min_records,
     )
 
 
@@ -186,6 +205,7 @@ def _systemic(
     failures: dict[str, list[Failure]],
     share: float,
     max_share: float,
+    min_records: int,
 ) -> str:
     # Count each check once per key: one bad order with five bad lines is one order.
     by_check = Counter(
@@ -196,8 +216,9 @@ def _systemic(
     common = ", ".join(f"{name} ({count})" for name, count in by_check.most_common(3))
     return (
         f"{len(quarantined)} of {total} {entity} ({share:.0%}) failed validation, more than "
-        f"the {max_share:.0%} a batch may lose: a mapping or system fault, so nothing is "
-        f"written; most common: {common}"
+        f"sync.max_quarantine_share ({max_share:.0%}) of a batch of at least "
+        f"sync.breaker_min_records ({min_records}): a mapping or system fault, so no "
+        f"{entity} is written; most common: {common}"
     )
 
 

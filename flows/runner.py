@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from prefect import get_run_logger
-from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, State
 
@@ -25,10 +24,11 @@ from erpsync.engine.context import Mode, SyncContext
 from erpsync.engine.steps import ORDER_OF_OPERATIONS, StepSpec
 from erpsync.engine.write_path import session_factory
 from erpsync.errors import ConfigError, SyncRunFailed
-from erpsync.report import markdown_summary
+from erpsync.reports.artifacts import publish_run_artifacts
 from erpsync.state import StateStore, StepOutcome
 from erpsync.state.lease import AttachedLease, Lease, LeaseHeld
 from flows.prefect_states import crash_in_prefect
+from flows.progress import ProgressArtifact
 from flows.remote import remote_writes
 from flows.walk import Walk
 from tasks import STEPS
@@ -73,6 +73,9 @@ def run_sync(
         except LeaseHeld as held:
             state.record_skipped_run(run_id, flow_name, parameters, str(held))
             get_run_logger().warning("%s", held)
+            skipped = state.run_summary(run_id)
+            if skipped is not None:  # the UI shows why this tick did nothing
+                publish_run_artifacts(state, skipped)
             return Cancelled(message=str(held))
         try:
             with open_context(
@@ -178,20 +181,29 @@ def run_plan(
             outcome.failed,
         )  # fmt: skip
 
+    progress = ProgressArtifact(flow_name)
+    progress.create()
+    ctx.progress.add(progress)
     outcomes = Walk(
         ctx, plan(numbers), record_as=ctx.run_id, done=done, done_run=done_run,
         remote_writes=remote_writes(ctx), report=report,
     ).run()  # fmt: skip
-    hard = [o for o in outcomes if o.state == "FAILED"]
-    message = "; ".join(f"step {o.step} {o.name} failed: {o.message}" for o in hard) or None
+    # A step held back by the gate's circuit breaker did not stop the others, but the run
+    # did not do its job: it ends failed, and ops hear of it.
+    hard = [o for o in outcomes if o.state in ("FAILED", "HELD")]
+    message = (
+        "; ".join(
+            f"step {o.step} {o.name} {'failed' if o.state == 'FAILED' else 'was held back'}: "
+            f"{o.message}"
+            for o in hard
+        )
+        or None
+    )
     ctx.state.finish_run(ctx.run_id, "FAILED" if hard else "COMPLETED", message, _io(ctx))
+    progress.finished("FAILED" if hard else "COMPLETED")
     summary = ctx.state.run_summary(ctx.run_id)
     assert summary is not None
-    create_markdown_artifact(
-        key=f"{flow_name}-summary",
-        markdown=markdown_summary(summary, ctx.state.run_errors(ctx.run_id, limit=50)),
-        description=f"{flow_name}: per-step figures",
-    )
+    publish_run_artifacts(ctx.state, summary)
     if hard:
         raise SyncRunFailed(message or "a step failed")
     return {"runs": [summary.as_json()]}

@@ -92,7 +92,10 @@ class Walk:
                     self._settle(member, outcome)
                 i += len(group)
                 continue
-            self._settle(spec, self._execute(spec))
+            self.ctx.progress.begin(spec.number, spec.name, i, len(self.plan))
+            outcome = self._execute(spec)
+            self.ctx.progress.end(outcome.state)
+            self._settle(spec, outcome)
             i += 1
         return self.outcomes
 

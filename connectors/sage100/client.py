@@ -282,12 +282,7 @@ class Sage100Reader:
             self._window(where, params, changed_since, changed_before, client_time)
         for i, (name, value) in enumerate((equals or {}).items()):
             self._equal(spec, where, params, name, value, f"eq{i}")
-        for i, (name, value) in enumerate((at_least or {}).items()):
-            _columns(spec, [name])
-            where.append(f"{self._quote(name)} >= :ge{i}")
-            params.append(
-                sa.bindparam(f"ge{i}", _bind_value(spec, name, value), type_=_bind_type(spec, name))
-            )
+        self._at_least(spec, where, params, at_least or {})
         stmt = self._select(spec, selected, where, params, order)
 
         def frames() -> Iterator[pd.DataFrame]:
@@ -299,6 +294,23 @@ class Sage100Reader:
                     yield frame
 
         return frames()
+
+    def count(self, table: str, *, at_least: Mapping[str, object] | None = None) -> int:
+        """How many rows a full `read` with the same `at_least` would stream: one COUNT(*),
+        which a seed pays once per table to give its progress an ETA."""
+        spec = self.table(table)
+        where: list[str] = []
+        params: list[sa.BindParameter[Any]] = []
+        self._at_least(spec, where, params, at_least or {})
+        sql = f"SELECT COUNT(*) FROM {self._quote(spec.name)}"  # noqa: S608 - catalogue name
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._connect() as conn:
+            try:
+                found = conn.execute(sa.text(sql).bindparams(*params)).scalar()
+            finally:
+                self._executed(spec.name)
+        return int(found or 0)
 
     def read_keys(
         self,
@@ -393,6 +405,20 @@ class Sage100Reader:
                 where.append(
                     f"({day} < :before_day OR ({day} = :before_day AND {hours} < :before_hours))"
                 )
+
+    def _at_least(
+        self,
+        spec: Table,
+        where: list[str],
+        params: list[sa.BindParameter[Any]],
+        at_least: Mapping[str, object],
+    ) -> None:
+        for i, (name, value) in enumerate(at_least.items()):
+            _columns(spec, [name])
+            where.append(f"{self._quote(name)} >= :ge{i}")
+            params.append(
+                sa.bindparam(f"ge{i}", _bind_value(spec, name, value), type_=_bind_type(spec, name))
+            )
 
     def _equal(
         self,

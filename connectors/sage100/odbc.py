@@ -108,9 +108,16 @@ registry.register("sage100odbc.pyodbc", __name__, "Sage100OdbcDialect")
 
 
 def odbc_engine(connect: SecretStr) -> sa.Engine:
-    """An engine over a raw ODBC connection string or DSN name (nothing is opened yet)."""
+    """An engine over a raw ODBC connection string or DSN name (nothing is opened yet).
+    ValueError when pyodbc cannot load the ODBC driver manager (unixODBC on Linux)."""
     connection_string = odbc_connection_string(connect.get_secret_value())
-    return sa.create_engine("sage100odbc+pyodbc://", odbc_connect=SecretStr(connection_string))
+    try:
+        return sa.create_engine("sage100odbc+pyodbc://", odbc_connect=SecretStr(connection_string))
+    except ImportError as exc:
+        raise ValueError(
+            f"pyodbc cannot load the ODBC driver manager ({exc}); on Debian: "
+            "apt-get install unixodbc, plus the ProvideX (MAS 90) ODBC driver"
+        ) from None
 
 
 def odbc_passwords(connection_string: str) -> list[str]:

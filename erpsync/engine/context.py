@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from connectors.sage100.stamps import SageStamp
 from erpsync.mappings.core import EntityMapping
 from erpsync.mappings.upload import UploadMapping
+from erpsync.progress import RunProgress
 
 if TYPE_CHECKING:
     from connectors.platform.client import PlatformClient
@@ -46,6 +47,8 @@ class SyncContext:
     session_factory: Callable[[], SageSession] | None = None
     # The company's run lease this run holds (None: a run outside a flow, in tests).
     lease: Lease | AttachedLease | None = None
+    # What the run has done so far, told to whoever watches (erpsync.progress).
+    progress: RunProgress = field(default_factory=RunProgress)
     _session: SageSession | None = field(default=None, init=False, repr=False)
 
     def erp_session(self) -> SageSession:

@@ -30,8 +30,17 @@ from connectors.sage100.boi import FAILURE, NEW_RECORD
 from erpsync.engine.context import SyncContext
 from erpsync.engine.download import DownloadSpec
 from erpsync.engine.echo import erp_payloads
+from erpsync.engine.parents import resolve_customers
 from erpsync.engine.steps import step as step_spec
-from erpsync.engine.upload import UploadFailed, _error, _mark, _pending, _pid, _quarantine_frames
+from erpsync.engine.upload import (
+    _error,
+    _mark,
+    _pending,
+    _pid,
+    _quarantine_frames,
+    hold_back,
+    note_waiting,
+)
 from erpsync.engine.upload_write import Lookup, by_platform_id, claim_keys, recovered, split_key
 from erpsync.mappings.documents_up import ORDER_SAGE_COLUMNS
 from erpsync.mappings.sage import is_blank
@@ -76,10 +85,12 @@ def run_document_upload(ctx: SyncContext, spec: DocumentUploadSpec) -> StepOutco
     started = time.perf_counter()
     info = step_spec(spec.step)
     out = StepOutcome(spec.step, info.name, info.entity, info.direction)
-    records = _pending(ctx, spec.resource)
+    records, waiting = resolve_customers(ctx, _pending(ctx, spec.resource))
+    note_waiting(ctx, spec.resource, waiting, out)
     statuses: dict[str, dict[str, Any]] = {}
     if records:
         out.read = len(records)
+        ctx.progress.expect(len(records))
         frames = spec.frames(ctx, records)
         headers = frames[0][0]
         lines = frames[1][0] if len(frames) > 1 else None
@@ -90,9 +101,15 @@ def run_document_upload(ctx: SyncContext, spec: DocumentUploadSpec) -> StepOutco
         results = [validate(suite, frame) for frame, suite in judged if len(frame)]
         good = judged[0][0]
         if results:
-            gate = merge(results, max_share=ctx.settings.sync.max_quarantine_share)
+            sync = ctx.settings.sync
+            gate = merge(
+                results, max_share=sync.max_quarantine_share,
+                min_records=sync.breaker_min_records,
+            )  # fmt: skip
             if gate.systemic:
-                raise UploadFailed(f"data-quality gate: {gate.systemic}; nothing was written")
+                hold_back(ctx, spec.step, spec.resource, good, lines, gate, out)
+                out.seconds = time.perf_counter() - started
+                return out
             out.quarantined = _quarantine_frames(
                 ctx, spec.step, spec.resource, good, lines, gate, statuses
             )
@@ -144,6 +161,7 @@ def _write(
     for pid, key in claimed.write.items():
         own_lines = lines.loc[lines["record_key"] == pid] if lines is not None else None
         result = spec.write(ctx, pd.DataFrame([rows[pid]]), own_lines, key)
+        ctx.progress.advance(1)  # one BOI write per document: the slow part of the step
         if result.get("error"):
             failed[pid] = result["error"]
         else:

@@ -161,6 +161,8 @@ class _Run:
             if self.spec.history_date:
                 at_least = {self.spec.history_date: self.ctx.history_start}
             order = self.spec.full_read_order
+            # A full read is the long work of a seed: one COUNT gives its progress an ETA.
+            self.ctx.progress.expect(erp.count(table, at_least=at_least))
             for frame in erp.read(table, self.columns, at_least=at_least, key_order=order):
                 if spec.stamped:
                     self._note_stamps(frame)
@@ -352,6 +354,7 @@ def run_download(ctx: SyncContext, spec: DownloadSpec) -> StepOutcome:
     try:
         for frame in run.frames():
             run.process(frame)
+            ctx.progress.advance(len(frame))
     except BaseException:
         if run.writer is not None:
             # Let batches already handed over finish and be linked; the original failure

@@ -30,14 +30,14 @@ import pandas as pd
 
 from erpsync.engine.context import SyncContext
 from erpsync.engine.download import DownloadSpec
+from erpsync.engine.parents import Waiting, resolve_customers
 from erpsync.engine.payload import digest
 from erpsync.engine.steps import step as step_spec
 from erpsync.engine.upload_write import WriteOutcome, write_rows
-from erpsync.errors import SyncRunFailed
 from erpsync.mappings.upload import UploadMapping
 from erpsync.state.models import QuarantineEntry, RecordError, StepOutcome
 
-__all__ = ["PENDING", "UploadSpec", "run_upload"]
+__all__ = ["PENDING", "UploadSpec", "hold_back", "note_waiting", "run_upload"]
 
 # Seed 004 statuses that mean "the ERP has not seen this version yet".
 PENDING = ("readyforfirstsync", "updatesmade", "inprocess")
@@ -57,10 +57,6 @@ class UploadSpec:
     identity: tuple[str, ...] = ()
 
 
-class UploadFailed(SyncRunFailed):
-    """The gate judged the batch systemically wrong: nothing was written."""
-
-
 def _erp_hash(frame: pd.DataFrame, columns: list[str]) -> list[str]:
     values = frame[columns].astype(object).where(frame[columns].notna(), None)
     return [digest(orjson.dumps(row)) for row in values.itertuples(index=False, name=None)]
@@ -74,7 +70,11 @@ def run_upload(ctx: SyncContext, spec: UploadSpec) -> StepOutcome:
     out = StepOutcome(spec.step, info.name, info.entity, info.direction)
     entity = spec.mapping.entity
     records = _pending(ctx, entity)
+    if entity != "customers":
+        records, waiting = resolve_customers(ctx, records)
+        note_waiting(ctx, entity, waiting, out)
     if records:
+        ctx.progress.expect(len(records))
         _process(ctx, spec, records, out)
     out.seconds = time.perf_counter() - started
     return out
@@ -139,9 +139,14 @@ def _process(
 
     if len(frame):
         ref = reference_codes(ctx, frame)
-        gate = validate(spec.suite(ref), frame, max_share=ctx.settings.sync.max_quarantine_share)
+        sync = ctx.settings.sync
+        gate = validate(
+            spec.suite(ref), frame, max_share=sync.max_quarantine_share,
+            min_records=sync.breaker_min_records,
+        )  # fmt: skip
         if gate.systemic:
-            raise UploadFailed(f"data-quality gate: {gate.systemic}; nothing was written")
+            hold_back(ctx, spec.step, entity, frame, None, gate, out)
+            return
         out.quarantined = _quarantine_frames(
             ctx, spec.step, spec.mapping.entity, frame, None, gate, statuses
         )
@@ -159,6 +164,15 @@ def _process(
         _mark(ctx, entity, list(statuses.values()))
 
 
+def note_waiting(ctx: SyncContext, entity: str, waiting: Waiting, out: StepOutcome) -> None:
+    """Records waiting for their customer stay pending; the platform shows why."""
+    if not waiting:
+        return
+    out.waiting += len(waiting)
+    if not ctx.dry_run:
+        _mark(ctx, entity, [{"id": _pid(p), "erp_error": why} for p, why in waiting.items()])
+
+
 def _pid(key: str) -> int | str:
     return int(key) if key.isdigit() else key
 
@@ -173,6 +187,25 @@ def _mark(ctx: SyncContext, entity: str, rows: list[dict[str, Any]]) -> None:
         ctx.platform.upsert(entity, rows[start : start + size])
 
 
+def hold_back(
+    ctx: SyncContext,
+    step: int,
+    entity: str,
+    frame: pd.DataFrame,
+    lines: pd.DataFrame | None,
+    gate: Any,
+    out: StepOutcome,
+) -> None:
+    """The circuit breaker tripped: nothing of this entity is written, the rejected
+    records are listed in the quarantine with every failed check, and no platform record
+    is marked error (the fault is systemic: a mapping, a code table; the records stay
+    pending and go through once it is fixed). The step is HELD, which does not stop the
+    steps after it; the run ends failed, so ops hear of it."""
+    out.quarantined = _quarantine_frames(ctx, step, entity, frame, lines, gate, {}, mark=False)
+    out.state = "HELD"
+    out.message = f"held back by the data-quality circuit breaker: {gate.systemic}"
+
+
 def _quarantine_frames(
     ctx: SyncContext,
     step: int,
@@ -181,6 +214,8 @@ def _quarantine_frames(
     lines: pd.DataFrame | None,
     gate: Any,
     statuses: dict[str, dict[str, Any]],
+    *,
+    mark: bool = True,
 ) -> int:
     """Keep the rejected records (with their lines) and every failed expectation; the
     platform record goes to status error with a readable message."""
@@ -195,7 +230,8 @@ def _quarantine_frames(
         ]  # fmt: skip
         errors = [f for f in failures if f["severity"] == "error"]
         message = "; ".join(f["message"] for f in errors) or "rejected by the data-quality gate"
-        statuses[pid] = _error(pid, message)
+        if mark:
+            statuses[pid] = _error(pid, message)
         payload = {k: _plain(v) for k, v in row.items() if k != "erp_hash"}
         if lines is not None:
             own = lines.loc[lines["record_key"] == pid]

@@ -185,6 +185,7 @@ def write_rows(
         columns = spec.mapping.sage_columns if create else updatable
         failure = _write_one(bus, keys[pid], row, columns, (udf, pid) if create and udf else None,
                              new=pid in claimed.write)  # fmt: skip
+        ctx.progress.advance(1)  # one BOI write per record: the slow part of the step
         if failure:
             outcome.failed[pid] = failure
         else:

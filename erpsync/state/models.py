@@ -8,12 +8,14 @@ from typing import Any
 
 __all__ = ["QuarantineEntry", "RecordError", "RunSummary", "StepOutcome"]
 
-_COUNTS = ("read", "changed", "written", "unchanged", "quarantined", "failed")
+_COUNTS = ("read", "changed", "written", "unchanged", "quarantined", "failed", "waiting")
 
 
 @dataclass
 class StepOutcome:
-    """What one step of one run did. `state` is COMPLETED, FAILED or SKIPPED."""
+    """What one step of one run did. `state` is COMPLETED, FAILED, SKIPPED or HELD (the
+    gate's circuit breaker held the entity back). `waiting`: records kept pending because
+    their customer is not in the ERP yet."""
 
     step: int
     name: str
@@ -28,6 +30,7 @@ class StepOutcome:
     failed: int = 0
     seconds: float = 0.0
     message: str | None = None
+    waiting: int = 0
 
     def ledger_row(self) -> dict[str, Any]:
         return asdict(self)

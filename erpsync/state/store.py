@@ -21,6 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from erpsync.errors import ConfigError, ConnectionFailed
 from erpsync.state import schema as t
+from erpsync.state.history import RunHistory
+from erpsync.state.inbox import RecordInbox
 from erpsync.state.intents import WriteIntents
 from erpsync.state.lease import AttachedLease, Lease
 from erpsync.state.ledger import RESUMED, RunLedger
@@ -44,7 +46,7 @@ def _redact(url: str) -> str:
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
-class StateStore(RunLedger, WriteIntents):
+class StateStore(RunLedger, RunHistory, WriteIntents, RecordInbox):
     def __init__(self, url: str, company: str) -> None:
         if not company:
             raise ConfigError("state.company: empty; name the company this state belongs to")

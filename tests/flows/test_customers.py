@@ -154,18 +154,47 @@ def test_a_corrected_record_is_picked_up_again(project: Project) -> None:
     store.close()
 
 
-def test_a_mostly_bad_batch_fails_the_step_and_writes_nothing(project: Project) -> None:
+def test_bad_sign_ups_are_quarantined_one_by_one_and_the_rest_goes_on(project: Project) -> None:
+    """Three bad of five (60%): a small batch never trips the circuit breaker; each bad
+    record is quarantined with its field, the good ones are written, nothing is skipped."""
     settings = project.settings
     run_flow(initial_seed, settings)
     before = erp_count(settings, "AR_Customer")
     simulate_platform(project.platform_url, _user(project), customers=5, invalid=3, seed=8)
     summary = run_flow(incremental_sync, settings)
     run = by_step(summary)
-    assert summary.state == "FAILED"
-    assert run[13].state == "FAILED" and "data-quality gate" in (run[13].message or "")
+    assert summary.state == "COMPLETED"
+    assert (run[13].state, run[13].written, run[13].quarantined) == ("COMPLETED", 2, 3)
+    assert erp_count(settings, "AR_Customer") == before + 2
+    assert all(s.state != "SKIPPED" for s in summary.steps if s.step > 13)
+
+
+def test_the_circuit_breaker_holds_back_only_that_entity_and_names_its_settings(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ERPSYNC_SYNC__BREAKER_MIN_RECORDS", "5")
+    settings = project.reload()
+    run_flow(initial_seed, settings)
+    before = erp_count(settings, "AR_Customer")
+    simulate_platform(project.platform_url, _user(project), customers=5, invalid=3, seed=8)
+    summary = run_flow(incremental_sync, settings)
+    run = by_step(summary)
+    assert run[13].state == "HELD" and run[13].written == 0 and run[13].quarantined == 3
+    message = run[13].message or ""
+    assert (
+        "sync.max_quarantine_share (50%)" in message and "sync.breaker_min_records (5)" in message
+    )
     assert erp_count(settings, "AR_Customer") == before
-    assert run[14].state == "SKIPPED" and run[16].state == "SKIPPED"
-    assert run[12].state == "COMPLETED"
+    # held back, not failed: the steps after it ran; the run says what happened
+    assert {run[n].state for n in (14, 16, 17, 18, 19, 20, 22)} == {"COMPLETED"}
+    assert summary.state == "FAILED" and "was held back" in (summary.message or "")
+    # no platform record was marked error: a systemic fault is not the records' fault
+    with _platform(project) as client:
+        statuses = {r.get("erp_status") for p in client.iter_changed("customers") for r in p}
+    assert "error" not in statuses
+    store = settings.state_store()
+    assert len(store.open_quarantine("customers")) == 3
+    store.close()
 
 
 def test_a_create_that_reached_the_erp_before_a_crash_is_not_repeated(

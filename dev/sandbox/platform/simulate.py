@@ -47,7 +47,7 @@ CUSTOMER_DEFECTS: dict[str, Callable[[dict[str, Any]], None]] = {
     "unknown_tax_schedule": lambda r: r.update(tax_schedule="NOWHERE"),
     "bad_customer_no": lambda r: r.update(customer_no="ACME-42"),
     "control_characters": lambda r: r.update(name="Bell\x07 Supply"),
-    "address_too_long": lambda r: r.update(address1="1234 Industrial Parkway North, Suite 500"),
+    "address_too_long": lambda r: r.update(address1="1234 Industrial Parkway North, Suite 5000 E"),
 }
 CONTACT_DEFECTS: dict[str, Callable[[dict[str, Any]], None]] = {
     "missing_customer": lambda r: r.update(customer_no="00-9999999"),
