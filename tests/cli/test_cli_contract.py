@@ -103,8 +103,13 @@ def test_errors_takes_the_short_run_id_history_prints(inbox: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
-    [("errors", "--all"), ("errors", "--all", "--json"), ("errors", "--all", "--csv"),
-     ("history", "--all", "--steps"), ("--help",)],  # fmt: skip
+    [
+        ("errors", "--all"),
+        ("errors", "--all", "--json"),
+        ("errors", "--all", "--csv"),
+        ("history", "--all", "--steps"),
+        ("--help",),
+    ],
 )
 def test_a_reader_that_leaves_early_is_not_an_error(inbox: Path, args: tuple[str, ...]) -> None:
     command = " ".join([sys.executable, "-m", "erpsync.cli", *args])
